@@ -1,0 +1,489 @@
+package io.inmesh;
+
+import io.inmesh.config.ConfigDocument;
+import io.inmesh.config.ConfigException;
+import io.inmesh.config.ConfigLoader;
+import io.inmesh.config.ConfigProblem;
+import io.inmesh.config.ConfigSource;
+import io.inmesh.config.FileConfigSource;
+import io.inmesh.config.LoadedConfig;
+import io.inmesh.config.MeshConfig;
+import io.inmesh.config.ServiceConfig;
+import io.inmesh.pipeline.Direction;
+import io.inmesh.pipeline.MeshContext;
+import io.inmesh.pipeline.MeshRequest;
+import io.inmesh.pipeline.MeshResponse;
+import io.inmesh.pipeline.MeshService;
+import io.inmesh.pipeline.MeshStage;
+import io.inmesh.pipeline.MeshStageProvider;
+import io.inmesh.pipeline.OutboundRole;
+import io.inmesh.pipeline.Pipeline;
+import io.inmesh.pipeline.StagePosition;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mesh inside one application: its workload identity, the configuration snapshot in force, and the outbound and
+ * inbound pipelines composed for it. One per application; every adapter (OkHttp, java.net.http, servlet, Spring)
+ * calls into the same instance.
+ *
+ * <pre>{@code
+ * try (Mesh mesh = Mesh.builder().workload("checkout").config(Path.of("mesh.yaml")).build()) {
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>Configuration changes are read, validated and compiled on the config source's thread; a valid change replaces
+ * the state with one atomic write, an invalid one is logged once at WARN, counted, reported to listeners and otherwise
+ * ignored. Requests read the state once, when they start.
+ */
+public final class Mesh implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(Mesh.class);
+
+  private final ConfigSource source;
+  private final ConfigLoader loader;
+  private final List<MeshStage> stages;
+  private final Clock clock;
+  private final WorkloadIdentity workload;
+  private final List<ConfigListener> listeners = new CopyOnWriteArrayList<>();
+  private final Object applyLock = new Object();
+  private volatile MeshState state;
+  private volatile ConfigStatus status;
+  private @Nullable String lastRejectedHash;
+  private volatile boolean closed;
+
+  private Mesh(Builder b, ConfigSource source) {
+    this.source = source;
+    this.loader = b.loader;
+    this.clock = b.clock;
+    List<MeshStage> all = new ArrayList<>();
+    all.add(MeshStage.of("routing", StagePosition.at(OutboundRole.ROUTING), new RoutingStage(b.random)));
+    all.addAll(b.stages);
+    if (b.loadStageProviders) {
+      List<MeshStageProvider> providers = new ArrayList<>();
+      ServiceLoader.load(MeshStageProvider.class, b.classLoader).forEach(providers::add);
+      providers.sort(Comparator.comparing(p -> p.getClass().getName())); // deterministic order across runs
+      for (MeshStageProvider p : providers) {
+        all.addAll(p.stages());
+      }
+    }
+    this.stages = List.copyOf(all);
+
+    List<ConfigDocument> docs;
+    try {
+      docs = source.read();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read mesh configuration from " + source.description(), e);
+    }
+    LoadedConfig loaded = loader.loadDocuments(docs); // throws ConfigException listing every problem
+    this.workload = b.resolveWorkload(loaded.config());
+    MeshSnapshot snapshot = MeshSnapshot.compile(loaded, workload, 1, source.description(), clock.instant());
+    this.state = compose(snapshot);
+    this.status = new ConfigStatus(1, loaded.contentHash(), source.description(), snapshot.loadedAt(), 1, 0, null);
+    logWarnings(snapshot);
+    log.info("mesh config v1 applied for workload {}.{} from {} ({}): {}", workload.name(), workload.namespace(),
+        source.description(), snapshot.shortHash(), summary(loaded.config()));
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** This application's workload identity. */
+  public WorkloadIdentity workload() {
+    return workload;
+  }
+
+  /** The snapshot in force now. A request should read {@link #state()} once instead and keep it. */
+  public MeshSnapshot snapshot() {
+    return state.snapshot();
+  }
+
+  /** The snapshot and pipelines in force now, as one consistent value. */
+  public MeshState state() {
+    return state;
+  }
+
+  /** The configuration's status: version, hash, counters and the last rejected change. */
+  public ConfigStatus configStatus() {
+    return status;
+  }
+
+  /**
+   * Sends {@code request} through the outbound pipeline, with {@code transport} making the actual call to the
+   * endpoint the pipeline chose.
+   */
+  public CompletableFuture<MeshResponse> outbound(MeshRequest request, MeshService transport) {
+    MeshState s = state;
+    return s.execute(s.newContext(Direction.OUTBOUND, transport), request);
+  }
+
+  /** Runs {@code request} through the inbound pipeline, with {@code application} answering it when it is let in. */
+  public CompletableFuture<MeshResponse> inbound(MeshRequest request, MeshService application) {
+    MeshState s = state;
+    return s.execute(s.newContext(Direction.INBOUND, application), request);
+  }
+
+  /** Registers a listener; returns a handle that unregisters it. */
+  public AutoCloseable addConfigListener(ConfigListener listener) {
+    listeners.add(Objects.requireNonNull(listener));
+    return () -> listeners.remove(listener);
+  }
+
+  /** Starts watching the config source. Called by {@link Builder#build()}; separate so tests can hold it back. */
+  private Mesh startWatching() {
+    source.watch(new ConfigSource.Listener() {
+      @Override
+      public void onChange(List<ConfigDocument> documents) {
+        apply(documents);
+      }
+
+      @Override
+      public void onError(Exception error) {
+        List<ConfigProblem> problems = error instanceof ConfigException ce ? ce.problems()
+            : List.of(new ConfigProblem(source.description(), 0, 0, "", "cannot read: " + error, null,
+                ConfigProblem.Severity.ERROR));
+        reject("", problems);
+      }
+    });
+    return this;
+  }
+
+  /**
+   * Applies new configuration text: a no-op when its hash is the one in force (or the one last rejected), a new
+   * snapshot when it is valid, a rejection otherwise. Thread-safe; serialised.
+   *
+   * @return true when a new snapshot was applied
+   */
+  public boolean apply(List<ConfigDocument> documents) {
+    synchronized (applyLock) {
+      if (closed) {
+        return false;
+      }
+      String hash = ConfigLoader.hash(documents);
+      if (hash.equals(status.contentHash()) || hash.equals(lastRejectedHash)) {
+        log.debug("mesh config from {} unchanged ({})", source.description(), hash);
+        return false;
+      }
+      LoadedConfig loaded;
+      MeshState next;
+      MeshState previous = state;
+      try {
+        loaded = loader.loadDocuments(documents);
+        MeshSnapshot snapshot = MeshSnapshot.compile(loaded, workload, previous.snapshot().version() + 1,
+            source.description(), clock.instant());
+        next = compose(snapshot);
+      } catch (ConfigException e) {
+        reject(hash, e.problems());
+        return false;
+      } catch (RuntimeException e) {
+        // A stage factory of the application's failed on this snapshot: the old one keeps working.
+        reject(hash, List.of(new ConfigProblem(source.description(), 0, 0, "", "cannot compile snapshot: " + e, null,
+            ConfigProblem.Severity.ERROR)));
+        log.debug("snapshot compile failure", e);
+        return false;
+      }
+      state = next;
+      lastRejectedHash = null;
+      ConfigStatus old = status;
+      status = new ConfigStatus(next.snapshot().version(), hash, source.description(), next.snapshot().loadedAt(),
+          old.appliedCount() + 1, old.rejectedCount(), old.lastRejection());
+      logWarnings(next.snapshot());
+      log.info("mesh config v{} applied from {} ({}): {}; {}", next.snapshot().version(), source.description(),
+          next.snapshot().shortHash(), summary(loaded.config()), diff(previous.snapshot().config(), loaded.config()));
+      for (ConfigListener l : listeners) {
+        try {
+          l.onApplied(previous.snapshot(), next.snapshot());
+        } catch (RuntimeException e) {
+          log.warn("config listener {} failed", l, e);
+        }
+      }
+      return true;
+    }
+  }
+
+  private void reject(String hash, List<ConfigProblem> problems) {
+    synchronized (applyLock) {
+      ConfigStatus.ConfigRejection rejection = new ConfigStatus.ConfigRejection(clock.instant(), hash, problems);
+      lastRejectedHash = hash.isEmpty() ? null : hash;
+      ConfigStatus old = status;
+      status = new ConfigStatus(old.version(), old.contentHash(), old.source(), old.appliedAt(), old.appliedCount(),
+          old.rejectedCount() + 1, rejection);
+      log.warn("mesh config change from {} rejected; keeping v{} ({} errors):\n{}", source.description(),
+          old.version(), problems.stream().filter(ConfigProblem::isError).count(),
+          problems.stream().map(ConfigProblem::toString).collect(Collectors.joining("\n")));
+      MeshSnapshot current = state.snapshot();
+      for (ConfigListener l : listeners) {
+        try {
+          l.onRejected(rejection, current);
+        } catch (RuntimeException e) {
+          log.warn("config listener {} failed", l, e);
+        }
+      }
+    }
+  }
+
+  private MeshState compose(MeshSnapshot snapshot) {
+    // The terminals are the per-request transport / application the adapter put in the context.
+    MeshService terminal = (ctx, request) -> ctx.terminal().execute(ctx, request);
+    return new MeshState(snapshot,
+        Pipeline.compose(Direction.OUTBOUND, stages, snapshot, terminal),
+        Pipeline.compose(Direction.INBOUND, stages, snapshot, terminal));
+  }
+
+  private static void logWarnings(MeshSnapshot snapshot) {
+    if (!snapshot.warnings().isEmpty()) {
+      log.warn("mesh config v{} has {} warnings:\n{}", snapshot.version(), snapshot.warnings().size(),
+          snapshot.warnings().stream().map(ConfigProblem::toString).collect(Collectors.joining("\n")));
+    }
+  }
+
+  static String summary(MeshConfig c) {
+    int routes = c.services().stream().mapToInt(s -> s.routes().size()).sum();
+    return c.services().size() + " services, " + routes + " routes, " + c.inbound().policyCount() + " policies";
+  }
+
+  /** A short diff for the INFO line of a reload: which services and policies changed. */
+  static String diff(MeshConfig before, MeshConfig after) {
+    Map<String, ServiceConfig> a = byKey(before);
+    Map<String, ServiceConfig> b = byKey(after);
+    List<String> added = new ArrayList<>();
+    List<String> changed = new ArrayList<>();
+    for (var e : b.entrySet()) {
+      ServiceConfig old = a.get(e.getKey());
+      if (old == null) {
+        added.add(e.getKey());
+      } else if (!old.equals(e.getValue())) {
+        changed.add(e.getKey());
+      }
+    }
+    Set<String> removed = new HashSet<>(a.keySet());
+    removed.removeAll(b.keySet());
+    StringBuilder sb = new StringBuilder("services");
+    sb.append(" added ").append(added).append(" removed ").append(removed.stream().sorted().toList())
+        .append(" changed ").append(changed);
+    if (!before.inbound().equals(after.inbound())) {
+      sb.append("; inbound policies changed");
+    }
+    if (!before.mesh().equals(after.mesh())) {
+      sb.append("; mesh settings changed");
+    }
+    if (!before.telemetry().equals(after.telemetry()) || !before.admin().equals(after.admin())) {
+      sb.append("; telemetry/admin changed");
+    }
+    return sb.toString();
+  }
+
+  private static Map<String, ServiceConfig> byKey(MeshConfig c) {
+    Map<String, ServiceConfig> m = new LinkedHashMap<>();
+    for (ServiceConfig s : c.services()) {
+      m.put((s.namespace() != null ? s.namespace() : c.mesh().defaultNamespace()) + "/" + s.name(), s);
+    }
+    return m;
+  }
+
+  /** Stops watching the configuration. The last snapshot stays readable. Idempotent. */
+  @Override
+  public void close() {
+    synchronized (applyLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    source.close();
+    log.debug("mesh for {} closed", workload.name());
+  }
+
+  /** Options of a {@link Mesh}. */
+  public static final class Builder {
+    private @Nullable String workloadName;
+    private @Nullable String namespace;
+    private @Nullable String serviceAccount;
+    private final Map<String, String> labels = new LinkedHashMap<>();
+    private @Nullable String zone;
+    private List<Path> configPaths = List.of();
+    private @Nullable ConfigSource configSource;
+    private ConfigLoader loader = ConfigLoader.create();
+    private final List<MeshStage> stages = new ArrayList<>();
+    private boolean loadStageProviders = true;
+    private ClassLoader classLoader = Mesh.class.getClassLoader();
+    private Clock clock = Clock.systemUTC();
+    private @Nullable RandomGenerator random;
+    private boolean watch = true;
+
+    private Builder() {}
+
+    /** This application's workload (service) name. Required. */
+    public Builder workload(String name) {
+      this.workloadName = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** The namespace; default: the namespace of the service of the same name, else {@code mesh.defaultNamespace}. */
+    public Builder namespace(String namespace) {
+      this.namespace = Objects.requireNonNull(namespace);
+      return this;
+    }
+
+    /** The service account; default: the service's {@code serviceAccount}, else the workload name. */
+    public Builder serviceAccount(String serviceAccount) {
+      this.serviceAccount = Objects.requireNonNull(serviceAccount);
+      return this;
+    }
+
+    /** A label of this workload (added to the service's labels and {@code app: <name>}). */
+    public Builder label(String key, String value) {
+      labels.put(Objects.requireNonNull(key), Objects.requireNonNull(value));
+      return this;
+    }
+
+    /** The locality zone of this instance. */
+    public Builder zone(String zone) {
+      this.zone = Objects.requireNonNull(zone);
+      return this;
+    }
+
+    /** Configuration files and directories, read as one configuration and watched. */
+    public Builder config(Path... paths) {
+      this.configPaths = List.of(paths);
+      return this;
+    }
+
+    /** Configuration files and directories, read as one configuration and watched. */
+    public Builder config(List<Path> paths) {
+      this.configPaths = List.copyOf(paths);
+      return this;
+    }
+
+    /** Another configuration source (HTTP, etcd...) instead of files. The mesh closes it. */
+    public Builder configSource(ConfigSource source) {
+      this.configSource = Objects.requireNonNull(source);
+      return this;
+    }
+
+    /** The environment for {@code ${VAR}} substitution (default: the process environment). */
+    public Builder environment(Function<String, @Nullable String> env) {
+      this.loader = ConfigLoader.withEnvironment(Objects.requireNonNull(env));
+      return this;
+    }
+
+    /** Adds a stage of the application's own at a BEFORE or AFTER position. */
+    public Builder addStage(MeshStage stage) {
+      if (stage.position().placement() == StagePosition.Placement.AT) {
+        throw new IllegalArgumentException("stage '" + stage.name() + "' claims built-in role "
+            + stage.position().role() + "; place it BEFORE or AFTER the role");
+      }
+      stages.add(stage);
+      return this;
+    }
+
+    /** Whether {@link MeshStageProvider}s on the class path are loaded (default true). */
+    public Builder loadStageProviders(boolean load) {
+      this.loadStageProviders = load;
+      return this;
+    }
+
+    /** The class loader for {@link MeshStageProvider}s (default: InMesh's). */
+    public Builder classLoader(ClassLoader classLoader) {
+      this.classLoader = Objects.requireNonNull(classLoader);
+      return this;
+    }
+
+    /** The clock for timestamps (default UTC system clock). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
+
+    /** The random source of traffic splits (default: ThreadLocalRandom); set a seeded one in tests. */
+    public Builder random(RandomGenerator random) {
+      this.random = Objects.requireNonNull(random);
+      return this;
+    }
+
+    /** Whether to watch the source for changes (default true). */
+    public Builder watch(boolean watch) {
+      this.watch = watch;
+      return this;
+    }
+
+    /**
+     * Reads and validates the configuration, compiles the first snapshot and starts watching.
+     *
+     * @throws ConfigException when the configuration is invalid (every problem listed)
+     * @throws UncheckedIOException when it cannot be read
+     */
+    public Mesh build() {
+      if (workloadName == null || workloadName.isBlank()) {
+        throw new IllegalStateException("workload(name) is required");
+      }
+      ConfigSource source = configSource;
+      if (source == null) {
+        if (configPaths.isEmpty()) {
+          throw new IllegalStateException("config(paths) or configSource(source) is required");
+        }
+        source = FileConfigSource.builder(configPaths).loader(loader).build();
+      }
+      Mesh mesh;
+      try {
+        mesh = new Mesh(this, source);
+      } catch (RuntimeException e) {
+        source.close();
+        throw e;
+      }
+      return watch ? mesh.startWatching() : mesh;
+    }
+
+    WorkloadIdentity resolveWorkload(MeshConfig config) {
+      String name = Objects.requireNonNull(workloadName);
+      String defaultNs = config.mesh().defaultNamespace();
+      ServiceConfig own = null;
+      for (ServiceConfig s : config.services()) {
+        String ns = s.namespace() != null ? s.namespace() : defaultNs;
+        if (s.name().equals(name) && (namespace == null || namespace.equals(ns))) {
+          if (own == null || ns.equals(defaultNs)) {
+            own = s;
+          }
+        }
+      }
+      String ns = namespace != null ? namespace
+          : own != null && own.namespace() != null ? own.namespace() : defaultNs;
+      String sa = serviceAccount != null ? serviceAccount
+          : own != null && own.serviceAccount() != null ? own.serviceAccount() : name;
+      Map<String, String> allLabels = new HashMap<>();
+      allLabels.put("app", name);
+      if (own != null) {
+        allLabels.putAll(own.labels());
+      }
+      allLabels.putAll(labels);
+      return new WorkloadIdentity(name, ns, sa, allLabels, zone);
+    }
+  }
+
+  /** For tests and diagnostics: a new context on the current state. */
+  MeshContext newContext(Direction direction, MeshService terminal) {
+    return state.newContext(direction, terminal);
+  }
+}

@@ -1,0 +1,54 @@
+package io.inmesh.config.internal;
+
+/** IP literal checks that never touch DNS (InetAddress.getByName would resolve a host name). */
+public final class InetAddressParser {
+  private InetAddressParser() {}
+
+  public static boolean isIpv4Literal(String s) {
+    String[] parts = s.split("\\.", -1);
+    if (parts.length != 4) {
+      return false;
+    }
+    for (String p : parts) {
+      if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)) {
+        return false;
+      }
+      if (Integer.parseInt(p) > 255 || (p.length() > 1 && p.charAt(0) == '0')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  public static boolean isIpv6Literal(String s) {
+    if (s.isEmpty() || s.indexOf('%') >= 0) {
+      return false;
+    }
+    int doubleColon = s.indexOf("::");
+    if (doubleColon >= 0 && s.indexOf("::", doubleColon + 1) >= 0) {
+      return false;
+    }
+    String head = doubleColon >= 0 ? s.substring(0, doubleColon) : s;
+    String tail = doubleColon >= 0 ? s.substring(doubleColon + 2) : "";
+    int groups = 0;
+    String[] all = (head + (tail.isEmpty() ? "" : (head.isEmpty() ? "" : ":") + tail)).split(":", -1);
+    if (head.isEmpty() && tail.isEmpty()) {
+      return doubleColon >= 0;
+    }
+    for (int i = 0; i < all.length; i++) {
+      String g = all[i];
+      if (i == all.length - 1 && g.indexOf('.') >= 0) {
+        if (!isIpv4Literal(g)) {
+          return false;
+        }
+        groups += 2;
+        continue;
+      }
+      if (g.isEmpty() || g.length() > 4 || !g.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+        return false;
+      }
+      groups++;
+    }
+    return doubleColon >= 0 ? groups < 8 : groups == 8;
+  }
+}

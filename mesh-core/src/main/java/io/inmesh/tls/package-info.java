@@ -1,0 +1,5 @@
+/** Workload identity (SPIFFE) and the mesh's TLS. */
+@NullMarked
+package io.inmesh.tls;
+
+import org.jspecify.annotations.NullMarked;
