@@ -36,6 +36,9 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.LongSupplier;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
@@ -67,6 +70,9 @@ public final class Mesh implements Closeable {
   private final Clock clock;
   private final WorkloadIdentity workload;
   private final List<ConfigListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<MeshFeature> features;
+  private final ScheduledExecutorService scheduler;
+  private final boolean ownsScheduler;
   private final Object applyLock = new Object();
   private volatile MeshState state;
   private volatile ConfigStatus status;
@@ -77,18 +83,8 @@ public final class Mesh implements Closeable {
     this.source = source;
     this.loader = b.loader;
     this.clock = b.clock;
-    List<MeshStage> all = new ArrayList<>();
-    all.add(MeshStage.of("routing", StagePosition.at(OutboundRole.ROUTING), new RoutingStage(b.random)));
-    all.addAll(b.stages);
-    if (b.loadStageProviders) {
-      List<MeshStageProvider> providers = new ArrayList<>();
-      ServiceLoader.load(MeshStageProvider.class, b.classLoader).forEach(providers::add);
-      providers.sort(Comparator.comparing(p -> p.getClass().getName())); // deterministic order across runs
-      for (MeshStageProvider p : providers) {
-        all.addAll(p.stages());
-      }
-    }
-    this.stages = List.copyOf(all);
+    this.ownsScheduler = b.scheduler == null;
+    this.scheduler = b.scheduler != null ? b.scheduler : newScheduler();
 
     List<ConfigDocument> docs;
     try {
@@ -99,11 +95,68 @@ public final class Mesh implements Closeable {
     LoadedConfig loaded = loader.loadDocuments(docs); // throws ConfigException listing every problem
     this.workload = b.resolveWorkload(loaded.config());
     MeshSnapshot snapshot = MeshSnapshot.compile(loaded, workload, 1, source.description(), clock.instant());
-    this.state = compose(snapshot);
+
+    MeshEnvironment env = new MeshEnvironment(workload, snapshot, clock, b.nanoTime, b.random, scheduler);
+    List<MeshFeature> created = new ArrayList<>();
+    try {
+      for (MeshFeature.Factory f : BuiltInFeatures.FACTORIES) {
+        created.add(f.create(env));
+      }
+      for (MeshFeature.Factory f : b.features) {
+        created.add(f.create(env));
+      }
+      this.features = List.copyOf(created);
+
+      List<MeshStage> all = new ArrayList<>();
+      all.add(MeshStage.of("routing", StagePosition.at(OutboundRole.ROUTING), new RoutingStage(b.random)));
+      for (MeshFeature f : features) {
+        all.addAll(f.stages());
+      }
+      all.addAll(b.stages);
+      if (b.loadStageProviders) {
+        List<MeshStageProvider> providers = new ArrayList<>();
+        ServiceLoader.load(MeshStageProvider.class, b.classLoader).forEach(providers::add);
+        providers.sort(Comparator.comparing(p -> p.getClass().getName())); // deterministic order across runs
+        for (MeshStageProvider p : providers) {
+          all.addAll(p.stages());
+        }
+      }
+      this.stages = List.copyOf(all);
+      for (MeshFeature f : features) {
+        f.onSnapshot(snapshot);
+      }
+      this.state = compose(snapshot);
+    } catch (RuntimeException e) {
+      closeAll(created);
+      if (ownsScheduler) {
+        scheduler.shutdownNow();
+      }
+      throw e;
+    }
     this.status = new ConfigStatus(1, loaded.contentHash(), source.description(), snapshot.loadedAt(), 1, 0, null);
     logWarnings(snapshot);
     log.info("mesh config v1 applied for workload {}.{} from {} ({}): {}", workload.name(), workload.namespace(),
         source.description(), snapshot.shortHash(), summary(loaded.config()));
+  }
+
+  private static ScheduledExecutorService newScheduler() {
+    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "inmesh-scheduler");
+      t.setDaemon(true);
+      return t;
+    });
+    executor.setRemoveOnCancelPolicy(true); // cancelled timeouts must not pile up in the queue
+    return executor;
+  }
+
+  private static void closeAll(List<MeshFeature> features) {
+    for (int i = features.size() - 1; i >= 0; i--) {
+      try {
+        features.get(i).close();
+      } catch (Exception e) {
+        log.warn("closing mesh feature {} failed", features.get(i), e);
+      }
+    }
   }
 
   public static Builder builder() {
@@ -143,6 +196,21 @@ public final class Mesh implements Closeable {
   public CompletableFuture<MeshResponse> inbound(MeshRequest request, MeshService application) {
     MeshState s = state;
     return s.execute(s.newContext(Direction.INBOUND, application), request);
+  }
+
+  /** The feature of type {@code type} (for adapters: the TLS context, the endpoint registry...), or null. */
+  public <T> @Nullable T feature(Class<T> type) {
+    for (MeshFeature f : features) {
+      if (type.isInstance(f)) {
+        return type.cast(f);
+      }
+    }
+    return null;
+  }
+
+  /** The mesh's scheduler, for timers of adapters (never shut it down). */
+  public ScheduledExecutorService scheduler() {
+    return scheduler;
   }
 
   /** Registers a listener; returns a handle that unregisters it. */
@@ -193,12 +261,15 @@ public final class Mesh implements Closeable {
         loaded = loader.loadDocuments(documents);
         MeshSnapshot snapshot = MeshSnapshot.compile(loaded, workload, previous.snapshot().version() + 1,
             source.description(), clock.instant());
+        for (MeshFeature f : features) {
+          f.onSnapshot(snapshot);
+        }
         next = compose(snapshot);
       } catch (ConfigException e) {
         reject(hash, e.problems());
         return false;
       } catch (RuntimeException e) {
-        // A stage factory of the application's failed on this snapshot: the old one keeps working.
+        // A feature or a stage factory failed on this snapshot: the old one keeps working.
         reject(hash, List.of(new ConfigProblem(source.description(), 0, 0, "", "cannot compile snapshot: " + e, null,
             ConfigProblem.Severity.ERROR)));
         log.debug("snapshot compile failure", e);
@@ -313,6 +384,10 @@ public final class Mesh implements Closeable {
       closed = true;
     }
     source.close();
+    closeAll(features);
+    if (ownsScheduler) {
+      scheduler.shutdownNow();
+    }
     log.debug("mesh for {} closed", workload.name());
   }
 
@@ -332,6 +407,9 @@ public final class Mesh implements Closeable {
     private Clock clock = Clock.systemUTC();
     private @Nullable RandomGenerator random;
     private boolean watch = true;
+    private final List<MeshFeature.Factory> features = new ArrayList<>();
+    private @Nullable ScheduledExecutorService scheduler;
+    private LongSupplier nanoTime = System::nanoTime;
 
     private Builder() {}
 
@@ -420,6 +498,24 @@ public final class Mesh implements Closeable {
     /** The random source of traffic splits (default: ThreadLocalRandom); set a seeded one in tests. */
     public Builder random(RandomGenerator random) {
       this.random = Objects.requireNonNull(random);
+      return this;
+    }
+
+    /** Adds a feature of the application's own (its stages, its per-snapshot state, closed with the mesh). */
+    public Builder addFeature(MeshFeature.Factory feature) {
+      features.add(Objects.requireNonNull(feature));
+      return this;
+    }
+
+    /** The scheduler for the mesh's timers (default: one daemon thread the mesh owns and shuts down). */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler);
+      return this;
+    }
+
+    /** Monotonic time in nanoseconds for features (default System::nanoTime); tests pass a fake clock. */
+    public Builder nanoTime(LongSupplier nanoTime) {
+      this.nanoTime = Objects.requireNonNull(nanoTime);
       return this;
     }
 

@@ -1,5 +1,6 @@
 package io.inmesh;
 
+import io.inmesh.config.MeshConfig.OutboundTrafficPolicy;
 import io.inmesh.pipeline.MeshContext;
 import io.inmesh.pipeline.MeshFilter;
 import io.inmesh.pipeline.MeshRequest;
@@ -14,7 +15,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The built-in ROUTING stage: finds the destination service (unless the adapter already did), the first matching
- * rule, and draws the weighted destination once for the request.
+ * rule, and draws the weighted destination once for the request. A host that is not a mesh service is sent untouched
+ * under {@code outboundTrafficPolicy: ALLOW_ANY} and fails with {@link UnknownServiceException} under REGISTRY_ONLY.
  */
 final class RoutingStage implements MeshFilter {
   private final @Nullable RandomGenerator random;
@@ -30,7 +32,12 @@ final class RoutingStage implements MeshFilter {
     if (service == null) {
       service = ctx.snapshot().services().resolve(request.host());
       if (service == null) {
-        return CompletableFuture.failedFuture(new UnknownServiceException(request.host()));
+        if (ctx.snapshot().config().mesh().outboundTrafficPolicy() == OutboundTrafficPolicy.REGISTRY_ONLY) {
+          return CompletableFuture.failedFuture(new UnknownServiceException(request.host()));
+        }
+        // ALLOW_ANY: not a mesh service, so none of the mesh's traffic stages apply; send it as the caller wrote it.
+        // (Adapters normally bypass the pipeline for such hosts; this keeps the pipeline correct on its own.)
+        return ctx.terminal().execute(ctx, request);
       }
       ctx.service(service);
     }

@@ -1,8 +1,7 @@
 package io.inmesh;
 
 /**
- * The request's host is not a mesh service and {@code outboundTrafficPolicy} is {@code REGISTRY_ONLY}, or a route
- * names a service that is gone.
+ * The request's host is not a mesh service and {@code outboundTrafficPolicy} is {@code REGISTRY_ONLY}.
  */
 public final class UnknownServiceException extends MeshException {
   private static final long serialVersionUID = 1L;

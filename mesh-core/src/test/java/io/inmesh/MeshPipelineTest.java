@@ -164,6 +164,23 @@ class MeshPipelineTest {
   }
 
   @Test
+  void sendsARequestForAHostOutsideTheMeshUntouchedUnderAllowAny() throws Exception {
+    List<String> seen = new ArrayList<>();
+    try (Mesh m = mesh(CONFIG_V1)
+        .addStage(MeshStage.of("after-routing", StagePosition.after(OutboundRole.ROUTING),
+            recording(seen, "after-routing")))
+        .build()) {
+      MeshResponse response = m.outbound(get("example.com:443"), (ctx, req) -> {
+        seen.add("transport: service=" + ctx.service() + " route=" + ctx.route() + " host=" + req.authority());
+        return OK.execute(ctx, req);
+      }).join();
+
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(seen).containsExactly("transport: service=null route=null host=example.com:443");
+    }
+  }
+
+  @Test
   void refusesAnApplicationStageThatClaimsABuiltInRole() throws Exception {
     MeshStage claim = MeshStage.of("my-router", StagePosition.at(OutboundRole.ROUTING), (c, r, n) -> n.execute(c, r));
     assertThatThrownBy(() -> mesh(CONFIG_V1).addStage(claim))

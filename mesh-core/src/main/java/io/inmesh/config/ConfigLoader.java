@@ -9,7 +9,8 @@ import io.inmesh.config.internal.YamlNode.MapNode;
 import io.inmesh.config.internal.YamlReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -21,6 +22,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -77,26 +79,37 @@ public final class ConfigLoader {
     MeshConfig.MeshSettings mesh = null;
     TelemetryConfig telemetry = null;
     AdminConfig admin = null;
+    // False once a document is left out (unreadable, or not a mesh document): the cross-document checks would then
+    // report references to services it defines as errors of their own.
+    boolean complete = true;
     for (ConfigDocument doc : documents) {
       if (doc.content().length() > maxFileBytes) {
         problems.error(new Location(doc.origin(), 0, 0), "", "document of " + doc.content().length()
-            + " characters is over the limit of " + maxFileBytes, "a smaller document");
+            + " characters is over the limit of " + maxFileBytes + " characters", "a smaller document");
+        complete = false;
         continue;
       }
-      for (YamlNode node : reader.read(doc.origin(), doc.content(), problems)) {
+      YamlReader.Documents read = reader.readDocuments(doc.origin(), doc.content(), problems);
+      complete &= read.complete();
+      for (YamlNode node : read.nodes()) {
         if (!(node instanceof MapNode map)) {
           if (!(node instanceof YamlNode.ScalarNode s && s.isNull())) {
             problems.error(node.location(), "", "a mesh document must be a map, got " + node.kindName(),
                 "a map with keys mesh, services, inbound, telemetry, admin");
+            complete = false;
           }
           continue;
         }
         if (map.get("apiVersion") != null && map.get("kind") instanceof YamlNode.ScalarNode kind) {
-          problems.error(map.location(), "kind", "Kubernetes resources (kind: " + kind.text()
-              + ") are not supported by this version of InMesh", "the native format: mesh, services, inbound, ...");
+          problems.error(map.entries().get("kind").keyLocation(), "kind", "Kubernetes resources (kind: "
+                  + kind.text() + ") are not supported by this version of InMesh",
+              "the native format: mesh, services, inbound, ...");
+          complete = false;
           continue;
         }
-        boolean duplicateSection = false;
+        // A section written again is reported and ignored; the rest of its document still counts, so that its
+        // services are known to the routes of other documents.
+        List<String> firstSections = new ArrayList<>();
         for (String section : SINGLETON_SECTIONS) {
           YamlNode.Entry entry = map.entries().get(section);
           if (entry != null) {
@@ -104,22 +117,24 @@ public final class ConfigLoader {
             if (first != null) {
               problems.error(entry.keyLocation(), section, "'" + section + "' is already defined at "
                   + first.origin() + ":" + first.line(), "each of mesh, telemetry, admin in one document only");
-              duplicateSection = true;
+            } else {
+              firstSections.add(section);
             }
           }
         }
         MeshConfig part = binder.bind(map, MeshConfig.class, "");
-        if (part == null || duplicateSection) {
+        if (part == null) {
+          complete = false;
           continue;
         }
         parts.add(part);
-        if (map.get("mesh") != null) {
+        if (firstSections.contains("mesh")) {
           mesh = part.mesh();
         }
-        if (map.get("telemetry") != null) {
+        if (firstSections.contains("telemetry")) {
           telemetry = part.telemetry();
         }
-        if (map.get("admin") != null) {
+        if (firstSections.contains("admin")) {
           admin = part.admin();
         }
       }
@@ -143,7 +158,9 @@ public final class ConfigLoader {
         new InboundConfig(peer, authz, limits, paths),
         telemetry != null ? telemetry : defaults.telemetry(),
         admin != null ? admin : defaults.admin());
-    ConfigValidator.validate(merged, binder, problems);
+    if (complete) {
+      ConfigValidator.validate(merged, binder, problems);
+    }
     List<ConfigProblem> sorted = problems.sorted();
     if (problems.hasErrors()) {
       throw new ConfigException(sorted);
@@ -165,7 +182,8 @@ public final class ConfigLoader {
       if (Files.isDirectory(path)) {
         List<Path> files = yamlFiles(path, problems);
         if (files.isEmpty()) {
-          problems.error(new Location(path.toString(), 0, 0), "", "no .yaml or .yml files in directory", null);
+          problems.error(new Location(path.toString(), 0, 0), "", "no .yaml or .yml files in directory",
+              "a directory with at least one *.yaml or *.yml file (hidden files are ignored)");
         }
         for (Path file : files) {
           readFile(file, docs, problems);
@@ -207,19 +225,44 @@ public final class ConfigLoader {
         return;
       }
       byte[] bytes = Files.readAllBytes(file);
-      String text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-      docs.add(new ConfigDocument(file.toString(), text));
+      String text = decodeUtf8(file.toString(), bytes, problems);
+      if (text != null) {
+        docs.add(new ConfigDocument(file.toString(), text));
+      }
     } catch (NoSuchFileException e) {
       problems.error(at, "", "no such file or directory", null);
-    } catch (CharacterCodingException e) {
-      problems.error(at, "", "not valid UTF-8 text", "a UTF-8 YAML file");
     } catch (IOException e) {
       problems.error(at, "", "cannot read: " + e, null);
     }
+  }
+
+  /** The text of {@code bytes}, or null after reporting where the first byte that is not UTF-8 is. */
+  private static @Nullable String decodeUtf8(String origin, byte[] bytes, Problems problems) {
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CoderResult result = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(in, out, true);
+    if (result.isError()) {
+      // The decoder stops at the bad byte: what it wrote so far gives the line and column.
+      out.flip();
+      int line = 1;
+      int lineStart = 0;
+      for (int i = 0; i < out.length(); i++) {
+        if (out.charAt(i) == '\n') {
+          line++;
+          lineStart = i + 1;
+        }
+      }
+      int column = Character.codePointCount(out, lineStart, out.length()) + 1;
+      problems.error(new Location(origin, line, column), "", String.format(Locale.ROOT,
+          "not valid UTF-8: byte 0x%02X at offset %d", bytes[in.position()] & 0xff, in.position()),
+          "a UTF-8 text file");
+      return null;
+    }
+    out.flip();
+    return out.toString();
   }
 
   /** SHA-256 over the documents' origins and contents, hex encoded. */

@@ -2,7 +2,10 @@ package io.inmesh.config;
 
 /** Inbound mTLS modes, as Istio's PeerAuthentication. */
 public enum MtlsMode {
-  /** Inherit from the enclosing scope; at the top level this is PERMISSIVE (Istio). */
+  /**
+   * Inherit from the enclosing scope (workload, then namespace, then mesh-wide); with nothing to inherit,
+   * {@code mesh.defaults.mtlsMode} (InMesh: STRICT); UNSET there means PERMISSIVE, as at Istio's top level.
+   */
   UNSET,
   /** A client certificate from the trust bundle is required. */
   STRICT,

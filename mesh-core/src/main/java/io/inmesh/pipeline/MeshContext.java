@@ -1,6 +1,7 @@
 package io.inmesh.pipeline;
 
 import io.inmesh.MeshSnapshot;
+import io.inmesh.discovery.Endpoint;
 import io.inmesh.routing.CompiledRoute;
 import io.inmesh.routing.CompiledService;
 import io.inmesh.routing.WeightedDestination;
@@ -46,6 +47,9 @@ public final class MeshContext {
   private int attempt = 1;
   private long deadlineNanos = NO_DEADLINE;
   private @Nullable String peerPrincipal;
+  private @Nullable String remoteAddress;
+  private @Nullable Endpoint endpoint;
+  private @Nullable String responseFlags;
   private @Nullable Map<Key<?>, Object> attributes;
 
   /**
@@ -142,6 +146,44 @@ public final class MeshContext {
 
   public MeshContext peerPrincipal(@Nullable String peerPrincipal) {
     this.peerPrincipal = peerPrincipal;
+    return this;
+  }
+
+  /** The endpoint the load balancer chose for the current attempt (outbound), or null before it ran. */
+  public @Nullable Endpoint endpoint() {
+    return endpoint;
+  }
+
+  public MeshContext endpoint(@Nullable Endpoint endpoint) {
+    this.endpoint = endpoint;
+    return this;
+  }
+
+  /** The peer's IP address (inbound: the client; outbound: unused), or null. */
+  public @Nullable String remoteAddress() {
+    return remoteAddress;
+  }
+
+  public MeshContext remoteAddress(@Nullable String remoteAddress) {
+    this.remoteAddress = remoteAddress;
+    return this;
+  }
+
+  /**
+   * Envoy-style response flags for metrics and the access log ({@code UF}, {@code UO}, {@code UT}, {@code URX},
+   * {@code RL}, {@code RBAC}, {@code NR}, {@code FI}, {@code DC}), comma-separated, or null when none.
+   */
+  public @Nullable String responseFlags() {
+    return responseFlags;
+  }
+
+  /** Adds a response flag. */
+  public MeshContext addResponseFlag(String flag) {
+    if (responseFlags == null) {
+      responseFlags = flag;
+    } else if (!(',' + responseFlags + ',').contains(',' + flag + ',')) {
+      responseFlags = responseFlags + ',' + flag;
+    }
     return this;
   }
 

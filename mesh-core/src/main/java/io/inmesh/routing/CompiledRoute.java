@@ -44,9 +44,18 @@ public final class CompiledRoute {
     this.matchesAll = matchesAll;
     this.destinations = destinations.toArray(WeightedDestination[]::new);
     this.cumulativeWeights = new int[this.destinations.length];
+    long total = 0;
+    for (WeightedDestination d : this.destinations) {
+      total += d.weight();
+    }
+    // Weights are relative and not bounded by validation: a sum beyond int range would overflow the cumulative
+    // weights (and the draw), so scale them down keeping their ratios; a positive weight stays positive.
+    long limit = Integer.MAX_VALUE - this.destinations.length;
+    double scale = total > limit ? (double) limit / total : 1.0;
     int sum = 0;
     for (int i = 0; i < this.destinations.length; i++) {
-      sum += this.destinations[i].weight();
+      int w = this.destinations[i].weight();
+      sum += scale == 1.0 || w == 0 ? w : (int) Math.max(1, (long) (w * scale));
       cumulativeWeights[i] = sum;
     }
     this.totalWeight = sum;
@@ -94,7 +103,7 @@ public final class CompiledRoute {
     return List.of(destinations);
   }
 
-  /** The sum of the weights. */
+  /** The sum of the weights (scaled down, ratios kept, if it would exceed int range). */
   public int totalWeight() {
     return totalWeight;
   }

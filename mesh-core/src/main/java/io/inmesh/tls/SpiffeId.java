@@ -1,6 +1,11 @@
 package io.inmesh.tls;
 
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A SPIFFE ID ({@code spiffe://trust-domain/path}), validated as the SPIFFE specification requires: lowercase trust
@@ -50,6 +55,39 @@ public record SpiffeId(String trustDomain, String path) {
   /** Parses an Istio principal ({@code cluster.local/ns/default/sa/sleep}) or a full SPIFFE ID. */
   public static SpiffeId fromPrincipal(String principal) {
     return parse(principal.startsWith(SCHEME) ? principal : SCHEME + principal);
+  }
+
+  /**
+   * The SPIFFE ID of an X.509 SVID: its single URI subject alternative name with the {@code spiffe} scheme. Returns
+   * null when the certificate has no such SAN, has more than one (the SPIFFE X.509-SVID rules allow exactly one), or
+   * its SAN is malformed; callers treat null as "no identity".
+   */
+  public static @Nullable SpiffeId fromCertificate(X509Certificate certificate) {
+    Collection<List<?>> sans;
+    try {
+      sans = certificate.getSubjectAlternativeNames();
+    } catch (CertificateParsingException e) {
+      return null;
+    }
+    if (sans == null) {
+      return null;
+    }
+    SpiffeId found = null;
+    for (List<?> san : sans) {
+      // GeneralName type 6 is uniformResourceIdentifier (RFC 5280).
+      if (san.size() >= 2 && Integer.valueOf(6).equals(san.get(0)) && san.get(1) instanceof String uri
+          && uri.startsWith(SCHEME)) {
+        if (found != null) {
+          return null;
+        }
+        try {
+          found = parse(uri);
+        } catch (IllegalArgumentException e) {
+          return null;
+        }
+      }
+    }
+    return found;
   }
 
   /** The Istio principal form: the ID without {@code spiffe://}. */

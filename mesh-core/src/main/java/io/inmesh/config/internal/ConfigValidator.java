@@ -70,6 +70,11 @@ public final class ConfigValidator {
       "request\\.headers\\[[^\\]]+\\]|source\\.ip|remote\\.ip|source\\.namespace|source\\.principal"
           + "|destination\\.ip|destination\\.port|connection\\.sni");
 
+  private static final Set<String> STANDARD_METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+  private static final Map<String, String> KIND_NAMES = Map.of("peerAuthentication", "peer authentication",
+      "rateLimits", "rate limit", "pathNormalization", "path normalization");
+
   private final MeshConfig config;
   private final RecordBinder binder;
   private final Problems problems;
@@ -89,11 +94,12 @@ public final class ConfigValidator {
 
   private void run() {
     mesh(config.mesh());
+    hostClaims();
     Map<String, Object> serviceKeys = new HashMap<>();
     for (ServiceConfig s : config.services()) {
       String key = hosts.namespaceOf(s) + "/" + s.name();
       Object first = serviceKeys.putIfAbsent(key, s);
-      if (first != null) {
+      if (first != null && !failed(s, "namespace") && !failed(first, "namespace")) {
         error(s, "name", "duplicate service '" + s.name() + "' in namespace '" + hosts.namespaceOf(s) + "'"
             + firstAt(first, "name"), "each service once per namespace");
       }
@@ -125,7 +131,7 @@ public final class ConfigValidator {
 
   private void retryBudget(RetryBudget b) {
     if (!(b.retryRatio() > 0 && b.retryRatio() <= 1000)) {
-      error(b, "retryRatio", String.valueOf(b.retryRatio()), "> 0 and <= 1000");
+      error(b, "retryRatio", num(b.retryRatio()), "> 0 and <= 1000");
     }
     min(b, "minRetriesPerSecond", b.minRetriesPerSecond(), 0);
     if (b.ttl().compareTo(Duration.ofSeconds(1)) < 0 || b.ttl().compareTo(Duration.ofSeconds(60)) > 0) {
@@ -134,6 +140,43 @@ public final class ConfigValidator {
   }
 
   // ---------------------------------------------------------------- services
+
+  /**
+   * Each extra host names one service: a host that is also another service's name (short or qualified) or another
+   * service's extra host would silently route to whichever the index saw first.
+   */
+  private void hostClaims() {
+    Map<String, ServiceConfig> names = new HashMap<>();
+    for (ServiceConfig s : config.services()) {
+      String name = s.name().toLowerCase(Locale.ROOT);
+      String ns = hosts.namespaceOf(s);
+      for (String n : List.of(name, name + "." + ns, name + "." + ns + ".svc",
+          name + "." + ns + ".svc." + HostIndex.CLUSTER_DOMAIN)) {
+        names.putIfAbsent(n, s);
+      }
+    }
+    Map<String, ServiceConfig> extra = new HashMap<>();
+    for (ServiceConfig s : config.services()) {
+      for (int i = 0; i < s.hosts().size(); i++) {
+        String h = s.hosts().get(i).toLowerCase(Locale.ROOT);
+        h = h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
+        ServiceConfig owner = names.get(h);
+        String conflict = null;
+        if (owner != null && owner != s) {
+          conflict = "is already a name of service '" + owner.name() + "'";
+        } else if (owner == null) {
+          ServiceConfig first = extra.putIfAbsent(h, s);
+          if (first != null && first != s) {
+            conflict = "is already a host of service '" + first.name() + "'" + firstAt(first, "hosts");
+          }
+        }
+        if (conflict != null) {
+          errorAt(s, origin(s).elementLocation("hosts", i), path(s, "hosts") + "[" + i + "]",
+              "host '" + s.hosts().get(i) + "' " + conflict, "a host that names one service only");
+        }
+      }
+    }
+  }
 
   private void service(ServiceConfig s) {
     if (!DNS_NAME.matcher(s.name()).matches()) {
@@ -146,7 +189,7 @@ public final class ConfigValidator {
     for (int i = 0; i < s.hosts().size(); i++) {
       String h = s.hosts().get(i);
       if (!DNS_NAME.matcher(h.toLowerCase(Locale.ROOT)).matches()) {
-        errorAt(origin(s).elementLocation("hosts", i), path(s, "hosts") + "[" + i + "]",
+        errorAt(s, origin(s).elementLocation("hosts", i), path(s, "hosts") + "[" + i + "]",
             "'" + h + "' is not a valid host name", "a DNS name");
       }
     }
@@ -208,7 +251,7 @@ public final class ConfigValidator {
       if (sub.trafficPolicy() != null) {
         trafficPolicy(sub.trafficPolicy());
       }
-      if (s.discovery().type() == DiscoveryType.STATIC && !s.endpoints().isEmpty()
+      if (s.discovery().type() == DiscoveryType.STATIC && !s.endpoints().isEmpty() && !failed(s, "endpoints")
           && s.endpoints().stream().noneMatch(e -> e.labels().entrySet().containsAll(sub.labels().entrySet()))) {
         warning(sub, "labels", "subset '" + sub.name() + "' selects none of the service's endpoints", null);
       }
@@ -231,14 +274,14 @@ public final class ConfigValidator {
 
   private void discovery(ServiceConfig s) {
     ServiceConfig.Discovery d = s.discovery();
+    if (failed(d, "type")) {
+      return; // the type is unknown: what it requires cannot be checked
+    }
     switch (d.type()) {
       case STATIC -> {
         if (s.endpoints().isEmpty()) {
           warning(s, "endpoints", "service '" + s.name() + "' has no endpoints: requests to it will fail",
               "endpoints, or discovery type DNS or REGISTRY");
-        }
-        if (d.hostname() != null) {
-          error(d, "hostname", "hostname is only used with discovery type DNS", "type: DNS");
         }
       }
       case DNS -> {
@@ -255,6 +298,12 @@ public final class ConfigValidator {
         }
         staticEndpointsOnly(s);
       }
+    }
+    if (d.hostname() != null && d.type() != DiscoveryType.DNS) {
+      error(d, "hostname", "hostname is only used with discovery type DNS", "type: DNS");
+    }
+    if (d.registry() != null && d.type() != DiscoveryType.REGISTRY) {
+      error(d, "registry", "registry is only used with discovery type REGISTRY", "type: REGISTRY");
     }
     if (d.port() != null) {
       port(d, "port", d.port());
@@ -275,7 +324,7 @@ public final class ConfigValidator {
     if (p.circuitBreaker() != null) {
       TrafficPolicy.CircuitBreaker cb = p.circuitBreaker();
       if (!(cb.failureRateThreshold() > 0 && cb.failureRateThreshold() <= 100)) {
-        error(cb, "failureRateThreshold", String.valueOf(cb.failureRateThreshold()), "> 0 and <= 100");
+        error(cb, "failureRateThreshold", num(cb.failureRateThreshold()), "> 0 and <= 100");
       }
       min(cb, "slidingWindowSize", cb.slidingWindowSize(), 1);
       min(cb, "minimumNumberOfCalls", cb.minimumNumberOfCalls(), 1);
@@ -285,7 +334,7 @@ public final class ConfigValidator {
     if (p.healthCheck() != null) {
       TrafficPolicy.HealthCheck hc = p.healthCheck();
       if (!hc.path().startsWith("/")) {
-        error(hc, "path", "'" + hc.path() + "'", "a path starting with /");
+        error(hc, "path", "'" + hc.path() + "' does not start with /", "a path starting with /");
       }
       positive(hc, "interval", hc.interval(), Duration.ofMillis(1));
       positive(hc, "timeout", hc.timeout(), Duration.ofMillis(1));
@@ -294,8 +343,8 @@ public final class ConfigValidator {
       for (int i = 0; i < hc.expectedStatuses().size(); i++) {
         int code = hc.expectedStatuses().get(i);
         if (code < 100 || code > 599) {
-          errorAt(origin(hc).elementLocation("expectedStatuses", i), path(hc, "expectedStatuses") + "[" + i + "]",
-              String.valueOf(code), "an HTTP status between 100 and 599");
+          errorAt(hc, origin(hc).elementLocation("expectedStatuses", i),
+              path(hc, "expectedStatuses") + "[" + i + "]", String.valueOf(code), "an HTTP status between 100 and 599");
         }
       }
     }
@@ -327,7 +376,7 @@ public final class ConfigValidator {
         positive(lb, "warmupDuration", lb.warmupDuration(), Duration.ofSeconds(1));
       }
       if (lb.panicThreshold() < 0 || lb.panicThreshold() > 100) {
-        error(lb, "panicThreshold", String.valueOf(lb.panicThreshold()), "between 0 and 100");
+        error(lb, "panicThreshold", num(lb.panicThreshold()), "between 0 and 100");
       }
     }
     if (pool != null) {
@@ -371,7 +420,11 @@ public final class ConfigValidator {
       }
     }
     if (r.route().size() > 1 && total == 0 && r.route().stream().allMatch(d -> d.weight() == null || d.weight() >= 0)) {
-      error(r, "route", "all " + r.route().size() + " destinations have weight 0, so none would get traffic",
+      boolean unset = r.route().stream().allMatch(d -> d.weight() == null);
+      error(r, "route", unset
+              ? "none of the " + r.route().size() + " destinations has a weight (with several destinations, a missing"
+                  + " weight counts as 0), so none would get traffic"
+              : "all " + r.route().size() + " destinations have weight 0, so none would get traffic",
           "at least one weight > 0");
     }
     if (r.timeout() != null) {
@@ -382,7 +435,7 @@ public final class ConfigValidator {
     }
     if (r.mirror() != null) {
       destination(r.mirror(), ns);
-    } else if (r.mirrorPercentage() != null) {
+    } else if (r.mirrorPercentage() != null && !failed(r, "mirror")) {
       error(r, "mirrorPercentage", "mirrorPercentage without mirror", "mirror: {host: ...}");
     }
     if (r.mirrorPercentage() != null) {
@@ -403,7 +456,7 @@ public final class ConfigValidator {
     if (r.rewrite() != null) {
       RouteConfig.Rewrite rw = r.rewrite();
       if (rw.uri() != null && !rw.uri().startsWith("/")) {
-        error(rw, "uri", "'" + rw.uri() + "'", "a path starting with /");
+        error(rw, "uri", "'" + rw.uri() + "' does not start with /", "a path starting with /");
       }
       if (rw.authority() != null && !validAuthority(rw.authority())) {
         error(rw, "authority", "'" + rw.authority() + "' is not a valid authority", "host or host:port");
@@ -422,6 +475,9 @@ public final class ConfigValidator {
       stringMatch(m.method(), false, false);
       if (m.method().exact() != null && !TOKEN.matcher(m.method().exact()).matches()) {
         error(m.method(), "exact", "'" + m.method().exact() + "' is not an HTTP method", "GET, POST, ...");
+      } else if (m.method().exact() != null && lowercaseMethod(m.method().exact())) {
+        warning(m.method(), "exact", "'" + m.method().exact() + "' never matches: HTTP methods are case-sensitive",
+            m.method().exact().toUpperCase(Locale.ROOT));
       }
     }
     headerMatches(m, "headers", m.headers());
@@ -433,15 +489,20 @@ public final class ConfigValidator {
     if (m.sourceNamespace() != null) {
       dnsLabel(m, "sourceNamespace", m.sourceNamespace());
     }
-    if (!allowSource && (!m.sourceLabels().isEmpty() || m.sourceNamespace() != null)) {
-      error(m, "sourceLabels", "source conditions are not allowed here", null);
+    if (!allowSource && !m.sourceLabels().isEmpty()) {
+      error(m, "sourceLabels", "sourceLabels is only allowed in route matches",
+          "uri, method, headers, withoutHeaders or queryParams; select clients with scope CLIENT and overrides");
+    }
+    if (!allowSource && m.sourceNamespace() != null) {
+      error(m, "sourceNamespace", "sourceNamespace is only allowed in route matches",
+          "uri, method, headers, withoutHeaders or queryParams; select clients with scope CLIENT and overrides");
     }
   }
 
   private void headerMatches(Match m, String field, Map<String, StringMatch> headers) {
     for (Map.Entry<String, StringMatch> e : headers.entrySet()) {
       if (!TOKEN.matcher(e.getKey()).matches()) {
-        errorAt(origin(m).keyLocation(field, e.getKey()), path(m, field) + "." + e.getKey(),
+        errorAt(m, origin(m).keyLocation(field, e.getKey()), path(m, field) + "." + e.getKey(),
             "'" + e.getKey() + "' is not a valid header name", "a token such as x-canary");
       }
       stringMatch(e.getValue(), true, false);
@@ -467,6 +528,9 @@ public final class ConfigValidator {
 
   private void destination(Destination d, String fromNamespace) {
     ServiceConfig target = hosts.resolve(d.host(), fromNamespace);
+    if (target == null && mayBeUnboundService(d.host())) {
+      return; // a service of that name was written but did not bind: its problems are reported
+    }
     if (target == null) {
       List<String> namespaces = hosts.ambiguity(d.host(), fromNamespace);
       if (!namespaces.isEmpty()) {
@@ -480,15 +544,39 @@ public final class ConfigValidator {
       }
       return;
     }
-    if (d.subset() != null && target.subsets().stream().noneMatch(s -> s.name().equals(d.subset()))) {
+    if (d.subset() != null && target.subsets().stream().noneMatch(s -> s.name().equals(d.subset()))
+        && !failed(target, "subsets")) {
       error(d, "subset", "unknown subset '" + d.subset() + "' of service '" + target.name() + "'",
           target.subsets().isEmpty() ? "a subset defined in services[].subsets (it has none)"
               : "one of " + String.join(", ", target.subsets().stream().map(Subset::name).toList()));
     }
-    if (d.port() != null && target.ports().stream().noneMatch(p -> p.number() == d.port())) {
+    if (d.port() != null && target.ports().stream().noneMatch(p -> p.number() == d.port())
+        && !failed(target, "ports")) {
       error(d, "port", "service '" + target.name() + "' has no port " + d.port(),
           "one of " + String.join(", ", target.ports().stream().map(p -> String.valueOf(p.number())).toList()));
     }
+  }
+
+  /** True when a service that did not bind may be the one {@code host} names (its name is unknown, or matches). */
+  private boolean mayBeUnboundService(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    for (YamlNode node : binder.dropped("services")) {
+      if (!(node instanceof YamlNode.MapNode map)) {
+        continue;
+      }
+      if (!(map.get("name") instanceof YamlNode.ScalarNode name) || name.text() == null || name.isInvalid()) {
+        return true;
+      }
+      String n = name.text().toLowerCase(Locale.ROOT);
+      if (h.equals(n) || h.startsWith(n + ".")) {
+        return true;
+      }
+      if (map.get("hosts") instanceof YamlNode.ListNode extra && extra.items().stream()
+          .anyMatch(i -> i instanceof YamlNode.ScalarNode s && s.text() != null && s.text().equalsIgnoreCase(h))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void retries(RetryPolicy rp, @Nullable Duration routeTimeout) {
@@ -506,7 +594,7 @@ public final class ConfigValidator {
       String cond = rp.retryOn().get(i).strip();
       if (!RETRY_ON.contains(cond) && !STATUS_CODE.matcher(cond).matches()) {
         String suggestion = RecordBinder.closest(cond, RETRY_ON);
-        errorAt(origin(rp).elementLocation("retryOn", i), path(rp, "retryOn") + "[" + i + "]",
+        errorAt(rp, origin(rp).elementLocation("retryOn", i), path(rp, "retryOn") + "[" + i + "]",
             "unknown retry condition '" + cond + "'" + (suggestion == null ? "" : ", did you mean '" + suggestion
                 + "'?"), RETRY_ON_EXPECTED);
       }
@@ -514,12 +602,13 @@ public final class ConfigValidator {
     for (int i = 0; i < rp.retriableStatusCodes().size(); i++) {
       int code = rp.retriableStatusCodes().get(i);
       if (code < 100 || code > 599) {
-        errorAt(origin(rp).elementLocation("retriableStatusCodes", i),
+        errorAt(rp, origin(rp).elementLocation("retriableStatusCodes", i),
             path(rp, "retriableStatusCodes") + "[" + i + "]", String.valueOf(code),
             "an HTTP status between 100 and 599");
       }
     }
-    if (!rp.retriableStatusCodes().isEmpty() && !rp.retryOn().contains("retriable-status-codes")) {
+    if (!rp.retriableStatusCodes().isEmpty() && !rp.retryOn().contains("retriable-status-codes")
+        && !failed(rp, "retryOn")) {
       warning(rp, "retriableStatusCodes", "retriableStatusCodes has no effect without retriable-status-codes"
           + " in retryOn", null);
     }
@@ -574,7 +663,7 @@ public final class ConfigValidator {
     for (int i = 0; i < ops.remove().size(); i++) {
       String name = ops.remove().get(i);
       if (!TOKEN.matcher(name).matches() || name.equalsIgnoreCase("host")) {
-        errorAt(origin(ops).elementLocation("remove", i), path(ops, "remove") + "[" + i + "]",
+        errorAt(ops, origin(ops).elementLocation("remove", i), path(ops, "remove") + "[" + i + "]",
             "'" + name + "' cannot be removed", "a header name other than host");
       }
     }
@@ -582,14 +671,14 @@ public final class ConfigValidator {
 
   private void headerNameKey(Object rec, String field, String name) {
     if (!TOKEN.matcher(name).matches()) {
-      errorAt(origin(rec).keyLocation(field, name), path(rec, field) + "." + name,
+      errorAt(rec, origin(rec).keyLocation(field, name), path(rec, field) + "." + name,
           "'" + name + "' is not a valid header name", "a token such as x-request-source");
     }
   }
 
   private void percent(Percent p) {
     if (p.value() < 0 || p.value() > 100) {
-      error(p, "value", String.valueOf(p.value()), "between 0 and 100");
+      error(p, "value", num(p.value()), "between 0 and 100");
     }
   }
 
@@ -599,12 +688,12 @@ public final class ConfigValidator {
     Map<String, Object> names = new HashMap<>();
     for (PeerAuthentication pa : in.peerAuthentication()) {
       scope(pa, "peerAuthentication", pa.name(), pa.namespace(), pa.selector(), names);
-      if (!pa.portLevelMtls().isEmpty() && pa.selector() == null) {
+      if (!pa.portLevelMtls().isEmpty() && pa.selector() == null && !failed(pa, "selector")) {
         error(pa, "portLevelMtls", "portLevelMtls needs a selector (as in Istio)", "selector.matchLabels");
       }
       for (Integer port : pa.portLevelMtls().keySet()) {
         if (port < 1 || port > 65535) {
-          errorAt(origin(pa).keyLocation("portLevelMtls", String.valueOf(port)),
+          errorAt(pa, origin(pa).keyLocation("portLevelMtls", String.valueOf(port)),
               path(pa, "portLevelMtls") + "." + port, String.valueOf(port), "a port between 1 and 65535");
         }
       }
@@ -619,7 +708,7 @@ public final class ConfigValidator {
       for (Match m : rl.match()) {
         match(m, false);
       }
-      if (!rl.overrides().isEmpty() && rl.scope() != RateLimitScope.CLIENT) {
+      if (!rl.overrides().isEmpty() && rl.scope() != RateLimitScope.CLIENT && !failed(rl, "scope")) {
         error(rl, "overrides", "overrides need scope CLIENT", "scope: CLIENT");
       }
       for (RateLimitOverride o : rl.overrides()) {
@@ -648,8 +737,9 @@ public final class ConfigValidator {
     String key = kind + ":" + (namespace == null ? "*" : namespace) + "/" + name;
     Object first = names.putIfAbsent(key, policy);
     if (first != null) {
-      error(policy, "name", "duplicate " + kind + " policy '" + (namespace == null ? "" : namespace + "/") + name
-          + "'" + firstAt(first, "name"), "unique names per namespace");
+      error(policy, "name", "duplicate " + KIND_NAMES.getOrDefault(kind, kind) + " policy '"
+          + (namespace == null ? "" : namespace + "/") + name + "'" + firstAt(first, "name"),
+          "unique names per namespace");
     }
     if (selector != null) {
       labels(selector, "matchLabels", selector.matchLabels());
@@ -657,10 +747,10 @@ public final class ConfigValidator {
   }
 
   private void authorization(AuthorizationPolicy ap) {
-    if (ap.action() == AuthorizationAction.CUSTOM && ap.provider() == null) {
+    if (ap.action() == AuthorizationAction.CUSTOM && ap.provider() == null && !failed(ap, "provider")) {
       error(ap, "action", "action CUSTOM needs a provider", "provider: {name: my-authorizer}");
     }
-    if (ap.action() != AuthorizationAction.CUSTOM && ap.provider() != null) {
+    if (ap.action() != AuthorizationAction.CUSTOM && ap.provider() != null && !failed(ap, "action")) {
       error(ap, "provider", "provider is only used with action CUSTOM", "action: CUSTOM");
     }
     for (Rule rule : ap.rules()) {
@@ -672,9 +762,11 @@ public final class ConfigValidator {
       }
       for (Condition c : rule.when()) {
         if (!CONDITION_KEY.matcher(c.key()).matches()) {
+          String suggestion = conditionKeySuggestion(c.key());
           error(c, "key", c.key().startsWith("request.auth.")
                   ? "'" + c.key() + "' needs JWT request authentication, which InMesh does not support"
-                  : "unknown condition key '" + c.key() + "'",
+                  : "unknown condition key '" + c.key() + "'"
+                      + (suggestion == null ? "" : ", did you mean '" + suggestion + "'?"),
               "request.headers[NAME], source.ip, remote.ip, source.namespace, source.principal, destination.ip,"
                   + " destination.port or connection.sni");
         }
@@ -691,6 +783,17 @@ public final class ConfigValidator {
         }
       }
     }
+  }
+
+  private static @Nullable String conditionKeySuggestion(String key) {
+    int bracket = key.indexOf('[');
+    if (bracket > 0 && key.endsWith("]")) {
+      String head = key.substring(0, bracket);
+      String suggestion = RecordBinder.closest(head, List.of("request.headers"));
+      return suggestion == null ? null : suggestion + key.substring(bracket);
+    }
+    return RecordBinder.closest(key, List.of("source.ip", "remote.ip", "source.namespace", "source.principal",
+        "destination.ip", "destination.port", "connection.sni"));
   }
 
   private void source(Source s) {
@@ -729,7 +832,7 @@ public final class ConfigValidator {
 
   private void principal(Object rec, String field, int i, String value) {
     if (value.isEmpty()) {
-      errorAt(origin(rec).elementLocation(field, i), path(rec, field) + "[" + i + "]", "empty principal",
+      errorAt(rec, origin(rec).elementLocation(field, i), path(rec, field) + "[" + i + "]", "empty principal",
           "cluster.local/ns/<namespace>/sa/<account>, a SPIFFE ID, or a prefix/suffix match with *");
       return;
     }
@@ -737,12 +840,30 @@ public final class ConfigValidator {
       return;
     }
     if (!value.contains("*")) {
-      try {
-        SpiffeId.fromPrincipal(value);
-      } catch (IllegalArgumentException e) {
-        errorAt(origin(rec).elementLocation(field, i), path(rec, field) + "[" + i + "]",
-            stripExpected(e.getMessage()), "cluster.local/ns/<namespace>/sa/<account> or spiffe://...");
+      String problem = principalProblem(value);
+      if (problem != null) {
+        errorAt(rec, origin(rec).elementLocation(field, i), path(rec, field) + "[" + i + "]",
+            "malformed principal '" + value + "': " + problem,
+            "cluster.local/ns/<namespace>/sa/<account> or spiffe://...");
       }
+    }
+  }
+
+  /** Why {@code value} is neither an Istio principal nor a SPIFFE ID, in the terms the user wrote it in; or null. */
+  private static @Nullable String principalProblem(String value) {
+    String rest = value;
+    if (value.startsWith("spiffe://")) {
+      rest = value.substring("spiffe://".length());
+    } else if (value.contains("://")) {
+      return "only spiffe:// URIs are identities";
+    }
+    int slash = rest.indexOf('/');
+    try {
+      new SpiffeId(slash < 0 ? rest : rest.substring(0, slash), slash < 0 ? "" : rest.substring(slash));
+      SpiffeId.fromPrincipal(value); // what the authorizer will do with it (length limit included)
+      return null;
+    } catch (IllegalArgumentException e) {
+      return stripExpected(e.getMessage());
     }
   }
 
@@ -759,7 +880,7 @@ public final class ConfigValidator {
         || (star == 0 && value.indexOf('*', 1) < 0)
         || (star == value.length() - 1);
     if (!ok || value.isEmpty()) {
-      errorAt(origin(rec).elementLocation(field, i), path(rec, field) + "[" + i + "]",
+      errorAt(rec, origin(rec).elementLocation(field, i), path(rec, field) + "[" + i + "]",
           value.isEmpty() ? "empty value" : "'" + value + "' has '*' in the middle",
           "an exact value, prefix*, *suffix or *");
       return false;
@@ -778,7 +899,7 @@ public final class ConfigValidator {
         ok = false;
       }
       if (!ok) {
-        errorAt(origin(rec).elementLocation(field, i), path(rec, field) + "[" + i + "]", "'" + v + "'",
+        errorAt(rec, origin(rec).elementLocation(field, i), path(rec, field) + "[" + i + "]", "'" + v + "'",
             "a port between 1 and 65535");
       }
     }
@@ -788,10 +909,18 @@ public final class ConfigValidator {
     for (int i = 0; i < values.size(); i++) {
       String v = values.get(i);
       if (!v.equals("*") && !TOKEN.matcher(v).matches()) {
-        errorAt(origin(rec).elementLocation(field, i), path(rec, field) + "[" + i + "]",
+        errorAt(rec, origin(rec).elementLocation(field, i), path(rec, field) + "[" + i + "]",
             "'" + v + "' is not an HTTP method", "GET, POST, ...");
+      } else if (lowercaseMethod(v)) {
+        warningAt(rec, origin(rec).elementLocation(field, i), path(rec, field) + "[" + i + "]",
+            "'" + v + "' never matches: HTTP methods are case-sensitive", v.toUpperCase(Locale.ROOT));
       }
     }
+  }
+
+  /** A standard method written in lower case: legal HTTP, but no client sends it, so the rule is dead. */
+  private static boolean lowercaseMethod(String method) {
+    return STANDARD_METHODS.contains(method.toUpperCase(Locale.ROOT)) && !STANDARD_METHODS.contains(method);
   }
 
   private void paths(Object rec, String field, List<String> values) {
@@ -800,7 +929,7 @@ public final class ConfigValidator {
       boolean template = v.contains("{*}") || v.contains("{**}");
       if (template) {
         if (!v.startsWith("/") || v.indexOf("{**}") >= 0 && !v.endsWith("{**}")) {
-          errorAt(origin(rec).elementLocation(field, i), path(rec, field) + "[" + i + "]",
+          errorAt(rec, origin(rec).elementLocation(field, i), path(rec, field) + "[" + i + "]",
               "'" + v + "' is not a valid path template", "/a/{*}/b or /a/{**} ({**} only last)");
         }
         continue;
@@ -809,7 +938,7 @@ public final class ConfigValidator {
         continue;
       }
       if (!v.startsWith("/") && !v.startsWith("*")) {
-        errorAt(origin(rec).elementLocation(field, i), path(rec, field) + "[" + i + "]",
+        errorAt(rec, origin(rec).elementLocation(field, i), path(rec, field) + "[" + i + "]",
             "'" + v + "' does not start with /", "/exact, /prefix*, *suffix or *");
       }
     }
@@ -817,7 +946,7 @@ public final class ConfigValidator {
 
   private void ipBlock(Object rec, String field, int i, String value) {
     if (!validCidr(value)) {
-      errorAt(origin(rec).elementLocation(field, i), path(rec, field) + "[" + i + "]",
+      errorAt(rec, origin(rec).elementLocation(field, i), path(rec, field) + "[" + i + "]",
           "'" + value + "' is not an IP address or CIDR block", "10.0.0.0/8, 192.168.1.7 or 2001:db8::/32");
     }
   }
@@ -833,7 +962,7 @@ public final class ConfigValidator {
   private void telemetry(TelemetryConfig t) {
     double p = t.tracing().randomSamplingPercentage();
     if (p < 0 || p > 100) {
-      error(t.tracing(), "randomSamplingPercentage", String.valueOf(p), "between 0 and 100");
+      error(t.tracing(), "randomSamplingPercentage", num(p), "between 0 and 100");
     }
     TelemetryConfig.Otlp otlp = t.tracing().otlp();
     if (otlp != null) {
@@ -850,7 +979,7 @@ public final class ConfigValidator {
     }
     double s = t.accessLog().samplePercentage();
     if (s < 0 || s > 100) {
-      error(t.accessLog(), "samplePercentage", String.valueOf(s), "between 0 and 100");
+      error(t.accessLog(), "samplePercentage", num(s), "between 0 and 100");
     }
   }
 
@@ -875,7 +1004,7 @@ public final class ConfigValidator {
   private void labels(Object rec, String field, Map<String, String> labels) {
     for (String key : labels.keySet()) {
       if (key.isEmpty() || key.length() > 253 || !key.matches("[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?")) {
-        errorAt(origin(rec).keyLocation(field, key), path(rec, field) + "." + key,
+        errorAt(rec, origin(rec).keyLocation(field, key), path(rec, field) + "." + key,
             "'" + key + "' is not a valid label key", "letters, digits, '-', '_', '.' and '/'");
       }
     }
@@ -985,17 +1114,47 @@ public final class ConfigValidator {
     return " (first at " + (l.line() > 0 ? l.origin() + ":" + l.line() : l.origin()) + ")";
   }
 
+  /**
+   * Reports a problem with {@code field} of {@code rec} (the record itself when empty), unless binding already
+   * reported a value there or inside it: the semantic check then saw a default in place of what the user wrote, and
+   * its complaint would be a consequence of the first one.
+   */
   private void error(Object rec, String field, String message, @Nullable String expected) {
-    errorAt(field.isEmpty() ? origin(rec).location() : origin(rec).fieldLocation(field), path(rec, field), message,
-        expected);
+    if (!binder.failed(rec, path(rec, field))) {
+      problems.error(field.isEmpty() ? origin(rec).location() : origin(rec).fieldLocation(field), path(rec, field),
+          message, expected);
+    }
   }
 
-  private void errorAt(Location at, String path, String message, @Nullable String expected) {
-    problems.error(at, path, message, expected);
+  private void errorAt(Object rec, Location at, String path, String message, @Nullable String expected) {
+    if (!binder.failed(rec, path)) {
+      problems.error(at, path, message, expected);
+    }
+  }
+
+  private void warningAt(Object rec, Location at, String path, String message, @Nullable String expected) {
+    if (!binder.failed(rec, path)) {
+      problems.warning(at, path, message, expected);
+    }
   }
 
   private void warning(Object rec, String field, String message, @Nullable String expected) {
-    problems.warning(field.isEmpty() ? origin(rec).location() : origin(rec).fieldLocation(field),
-        path(rec, field), message, expected);
+    if (!binder.failed(rec, path(rec, field))) {
+      problems.warning(field.isEmpty() ? origin(rec).location() : origin(rec).fieldLocation(field),
+          path(rec, field), message, expected);
+    }
+  }
+
+  /**
+   * True when {@code field} of {@code rec} did not bind and holds a default in its place: checks that compare it
+   * with other fields are skipped (the binding problem is already reported).
+   */
+  private boolean failed(Object rec, String field) {
+    return binder.failed(rec, path(rec, field));
+  }
+
+  /** A number as a user writes it: 150, not 150.0. */
+  private static String num(double value) {
+    return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
   }
 }

@@ -1,5 +1,7 @@
 package io.inmesh.config.internal;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -10,11 +12,16 @@ import java.util.regex.Pattern;
  */
 public final class Durations {
   public static final String EXPECTED = "a duration such as 250ms, 5s, 1m or 1h30m";
-  private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
+  private static final Pattern NUMBER = Pattern.compile("\\d+(?:\\.\\d+)?");
+  private static final BigDecimal MAX_NANOS = BigDecimal.valueOf(Long.MAX_VALUE);
 
   private Durations() {}
 
-  /** Parses a duration; throws {@link IllegalArgumentException} with a short reason. */
+  /**
+   * Parses a duration; throws {@link IllegalArgumentException} with a short reason ("missing unit", "unknown unit
+   * 'sec'"). Fractions are exact to the nanosecond ({@code 1.001s} is 1001 ms, not 1000.999999 ms); digits beyond
+   * nanoseconds are dropped.
+   */
   public static Duration parse(String text) {
     String s = text.strip();
     if (s.isEmpty()) {
@@ -23,38 +30,51 @@ public final class Durations {
     if (s.equals("0")) {
       return Duration.ZERO;
     }
-    Matcher m = PART.matcher(s);
+    if (s.startsWith("-")) {
+      throw new IllegalArgumentException("negative durations are not allowed");
+    }
+    Matcher number = NUMBER.matcher(s);
     int pos = 0;
-    long nanos = 0;
+    BigDecimal nanos = BigDecimal.ZERO;
     while (pos < s.length()) {
-      if (!m.find(pos) || m.start() != pos) {
-        throw new IllegalArgumentException(
-            s.chars().allMatch(Character::isDigit) ? "missing unit" : "malformed duration");
+      if (!number.find(pos) || number.start() != pos) {
+        throw new IllegalArgumentException(pos == 0 ? "must start with a number" : "unexpected '" + s.substring(pos)
+            + "'");
       }
-      double value = Double.parseDouble(m.group(1));
-      double unitNanos = switch (m.group(2)) {
-        case "ns" -> 1;
-        case "us", "µs" -> 1e3;
-        case "ms" -> 1e6;
-        case "s" -> 1e9;
-        case "m" -> 60e9;
-        case "h" -> 3600e9;
-        default -> throw new IllegalStateException(m.group(2));
+      int unitStart = number.end();
+      int unitEnd = unitStart;
+      while (unitEnd < s.length() && !Character.isDigit(s.charAt(unitEnd))) {
+        unitEnd++;
+      }
+      String unit = s.substring(unitStart, unitEnd);
+      if (unit.isEmpty()) {
+        throw new IllegalArgumentException("missing unit");
+      }
+      long unitNanos = switch (unit) {
+        case "ns" -> 1L;
+        case "us", "µs" -> 1_000L;
+        case "ms" -> 1_000_000L;
+        case "s" -> 1_000_000_000L;
+        case "m" -> 60_000_000_000L;
+        case "h" -> 3_600_000_000_000L;
+        default -> throw new IllegalArgumentException("unknown unit '" + unit + "'");
       };
-      double part = value * unitNanos;
-      if (part > Long.MAX_VALUE - (double) nanos) {
+      nanos = nanos.add(new BigDecimal(number.group()).multiply(BigDecimal.valueOf(unitNanos)));
+      if (nanos.compareTo(MAX_NANOS) > 0) {
         throw new IllegalArgumentException("duration too long");
       }
-      nanos += (long) part;
-      pos = m.end();
+      pos = unitEnd;
     }
-    return Duration.ofNanos(nanos);
+    return Duration.ofNanos(nanos.setScale(0, RoundingMode.DOWN).longValueExact());
   }
 
   /** Formats a duration the way a user would write it in the config ({@code 250ms}, {@code 5s}, {@code 1m30s}). */
   public static String format(Duration d) {
     if (d.isZero()) {
       return "0s";
+    }
+    if (d.isNegative()) {
+      return "-" + format(d.negated());
     }
     long nanos = d.toNanos();
     if (nanos % 1_000_000 != 0) {

@@ -17,11 +17,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -73,10 +75,16 @@ public final class RecordBinder {
 
   private static final Map<Class<?>, RecordComponent[]> COMPONENTS = new ConcurrentHashMap<>();
   private static final Map<String, YamlNode> DEFAULT_NODES = new ConcurrentHashMap<>();
+  private static final Map<Class<?>, Boolean> BINDS_FROM_EMPTY = new ConcurrentHashMap<>();
   private static final Object FAILED = new Object();
 
   private final Problems problems;
   private final Map<Object, Origin> origins = new IdentityHashMap<>();
+  /** Per document (its root node), the paths of values that did not bind: see {@link #failed}. */
+  private final Map<YamlNode, Set<String>> failedPaths = new IdentityHashMap<>();
+  private final Map<Object, YamlNode> roots = new IdentityHashMap<>();
+  private final Map<String, List<YamlNode>> dropped = new LinkedHashMap<>();
+  private @Nullable YamlNode root;
 
   public RecordBinder(Problems problems) {
     this.problems = problems;
@@ -87,13 +95,60 @@ public final class RecordBinder {
     return origins.get(record);
   }
 
+  /**
+   * True when a value at {@code path} (a path in the document {@code record} was bound from), or inside it, did not
+   * bind. Such a value was reported and replaced by its default (or left out of its list), so a semantic check of it
+   * would report a consequence of the same mistake.
+   */
+  public boolean failed(Object record, String path) {
+    YamlNode document = roots.get(record);
+    if (document == null) {
+      return false;
+    }
+    for (String f : failedPaths.getOrDefault(document, Set.of())) {
+      if (within(f, path)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The YAML of the elements of the list at {@code listPath} that did not bind and were left out, in any document. */
+  public List<YamlNode> dropped(String listPath) {
+    return dropped.getOrDefault(listPath, List.of());
+  }
+
+  private static boolean within(String candidate, String path) {
+    if (path.isEmpty()) {
+      return false; // document-level checks are not a field's consequence
+    }
+    return candidate.startsWith(path) && (candidate.length() == path.length()
+        || candidate.charAt(path.length()) == '.' || candidate.charAt(path.length()) == '[');
+  }
+
   /** Binds {@code node} to {@code type}; returns null when the node had errors (they are in the problems). */
   public <T> @Nullable T bind(YamlNode node, Class<T> type, String path) {
-    Object value = bindValue(node, type, path, null);
-    return value == FAILED ? null : type.cast(value);
+    YamlNode previous = root;
+    root = node;
+    try {
+      Object value = bindValue(node, type, path, null);
+      return value == FAILED ? null : type.cast(value);
+    } finally {
+      root = previous;
+    }
+  }
+
+  private void markFailed(String path) {
+    if (root != null) {
+      failedPaths.computeIfAbsent(root, r -> new HashSet<>()).add(path);
+    }
   }
 
   private @Nullable Object bindValue(YamlNode node, Type type, String path, @Nullable AnnotatedElement annotations) {
+    if (node instanceof ScalarNode s && s.isInvalid()) {
+      markFailed(path); // the reader reported it (an unset ${VAR}, say)
+      return FAILED;
+    }
     Class<?> raw = rawClass(type);
     if (raw.isRecord()) {
       return bindRecord(node, raw, path);
@@ -112,17 +167,20 @@ public final class RecordBinder {
 
   private Object bindRecord(YamlNode node, Class<?> type, String path) {
     if (!(node instanceof MapNode map)) {
-      return fail(node, path, "expected a map (" + simpleName(type) + "), got " + node.kindName(),
-          fieldList(type));
+      return fail(node, path, "expected a map, got " + node.kindName(), fieldList(type));
     }
     RecordComponent[] components = components(type);
     Map<String, RecordComponent> byName = new LinkedHashMap<>();
     for (RecordComponent c : components) {
       byName.put(c.getName(), c);
     }
+    Set<String> suggested = new HashSet<>();
     for (Entry e : map.entries().values()) {
       if (!byName.containsKey(e.key())) {
         String suggestion = closest(e.key(), byName.keySet());
+        if (suggestion != null) {
+          suggested.add(suggestion);
+        }
         problems.error(e.keyLocation(), childPath(path, e.key()),
             "unknown field '" + e.key() + "'" + (suggestion == null ? "" : ", did you mean '" + suggestion + "'?"),
             "one of " + String.join(", ", byName.keySet()));
@@ -137,8 +195,16 @@ public final class RecordBinder {
       YamlNode value = map.get(c.getName());
       String childPath = childPath(path, c.getName());
       Object bound;
-      if (value == null || (value instanceof ScalarNode s && s.isNull())) {
-        bound = missing(c, map, childPath, true);
+      if (value == null) {
+        // A misspelt required field is reported once, as the unknown field with its "did you mean".
+        bound = missing(c, map, childPath, !suggested.contains(c.getName()));
+      } else if (value instanceof ScalarNode s && s.isNull()) {
+        // `name:` with nothing after it: the default applies, and a required field is reported at the empty value.
+        bound = missing(c, map, childPath, false);
+        if (bound == FAILED) {
+          fail(value, childPath, "missing value for required field '" + c.getName() + "'",
+              c.getType().isRecord() ? fieldList(c.getType()) : describe(c.getType()));
+        }
       } else {
         bound = bindValue(value, c.getGenericType(), childPath, c);
         if (bound == FAILED) {
@@ -157,11 +223,13 @@ public final class RecordBinder {
     try {
       Object record = canonicalConstructor(type, components).newInstance(args);
       origins.put(record, new Origin(path, map.location(), map));
+      if (root != null) {
+        roots.put(record, root);
+      }
       return record;
     } catch (InvocationTargetException e) {
       if (e.getCause() instanceof IllegalArgumentException iae) {
-        problems.error(map.location(), path, iae.getMessage(), null);
-        return FAILED;
+        return fail(map, path, iae.getMessage(), null);
       }
       throw new IllegalStateException("cannot build " + type.getName(), e.getCause());
     } catch (ReflectiveOperationException e) {
@@ -188,14 +256,43 @@ public final class RecordBinder {
     if (raw == Map.class) {
       return Map.of();
     }
-    if (raw.isRecord()) {
+    if (raw.isRecord() && bindsFromEmptyMap(raw)) {
       MapNode empty = new MapNode(parent.location(), Map.of());
       return bindRecord(empty, raw, path);
     }
     if (report) {
-      problems.error(parent.location(), path, "missing required field '" + c.getName() + "'", describe(raw));
+      return fail(parent, path, "missing required field '" + c.getName() + "'",
+          raw.isRecord() ? fieldList(raw) : describe(raw));
     }
+    markFailed(path);
     return FAILED;
+  }
+
+  /**
+   * True when every component of {@code type} may be left out: it has a default, is nullable, is a collection, or is
+   * such a record.
+   */
+  private static boolean bindsFromEmptyMap(Class<?> type) {
+    Boolean known = BINDS_FROM_EMPTY.get(type);
+    if (known != null) {
+      return known;
+    }
+    boolean result = true;
+    for (RecordComponent c : components(type)) {
+      Class<?> raw = c.getType();
+      boolean optional = c.isAnnotationPresent(Default.class) || isNullable(c) || raw == List.class
+          || raw == Map.class || (raw.isRecord() && raw != type && bindsFromEmptyMap(raw));
+      if (!optional) {
+        result = false;
+        break;
+      }
+    }
+    BINDS_FROM_EMPTY.put(type, result);
+    return result;
+  }
+
+  private void drop(String listPath, YamlNode item) {
+    dropped.computeIfAbsent(listPath, p -> new ArrayList<>()).add(item);
   }
 
   private Object bindList(YamlNode node, Type elementType, String path, @Nullable AnnotatedElement annotations) {
@@ -217,17 +314,30 @@ public final class RecordBinder {
               ? "a list or a comma-separated string" : null);
     }
     List<Object> out = new ArrayList<>(list.items().size());
+    boolean anyFailed = false;
     for (int i = 0; i < list.items().size(); i++) {
       YamlNode item = list.items().get(i);
       String itemPath = path + "[" + i + "]";
       if (item instanceof ScalarNode s && s.isNull()) {
-        problems.error(item.location(), itemPath, "null list element", null);
+        fail(item, itemPath, "empty list element", rawClass(elementType).isRecord()
+            ? fieldList(rawClass(elementType)) : describe(rawClass(elementType)));
+        drop(path, item);
+        anyFailed = true;
         continue;
       }
       Object value = bindValue(item, elementType, itemPath, null);
       if (value != FAILED) {
         out.add(value); // a failed element is reported and left out; its siblings are still checked
+      } else {
+        markFailed(itemPath);
+        drop(path, item);
+        anyFailed = true;
       }
+    }
+    if (anyFailed && !rawClass(elementType).isRecord()) {
+      // Without an element, the semantic checks would see the others at shifted indexes, and so report them at the
+      // wrong line. A record keeps its own location, so a list of records keeps its good elements.
+      return FAILED;
     }
     return Collections.unmodifiableList(out);
   }
@@ -244,7 +354,7 @@ public final class RecordBinder {
         try {
           key = Integer.valueOf(e.key());
         } catch (NumberFormatException nfe) {
-          problems.error(e.keyLocation(), entryPath, "key '" + e.key() + "' is not a number", "an integer key");
+          fail(e.keyLocation(), entryPath, "key '" + e.key() + "' is not a number", "an integer key");
           continue;
         }
       }
@@ -275,7 +385,8 @@ public final class RecordBinder {
     }
     if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
       if (kind != ScalarKind.INTEGER && !scalar.substituted()) {
-        return fail(scalar, path, "wrong type: " + quote(scalar) + " is " + scalar.kindName(), "an integer");
+        return fail(scalar, path, "wrong type: " + quote(scalar) + " is " + scalar.kindName(),
+            withoutQuotes(scalar, "an integer", "-?[0-9]+"));
       }
       try {
         long value = Long.parseLong(text.strip().replace("_", ""));
@@ -290,7 +401,8 @@ public final class RecordBinder {
     }
     if (type == double.class || type == Double.class) {
       if (kind != ScalarKind.INTEGER && kind != ScalarKind.FLOAT && !scalar.substituted()) {
-        return fail(scalar, path, "wrong type: " + quote(scalar) + " is " + scalar.kindName(), "a number");
+        return fail(scalar, path, "wrong type: " + quote(scalar) + " is " + scalar.kindName(),
+            withoutQuotes(scalar, "a number", "-?[0-9]+(\\.[0-9]+)?"));
       }
       try {
         double d = Double.parseDouble(text.strip());
@@ -308,18 +420,26 @@ public final class RecordBinder {
         if (t.equals("true") || t.equals("false")) {
           return Boolean.valueOf(t);
         }
+        // YAML 1.1 spellings (yes, no, on, off) that Jackson reads as booleans: refused, as YAML 1.2 does.
+        return fail(scalar, path, "'" + text + "' is not a boolean", "true or false");
       }
-      return fail(scalar, path, "wrong type: " + quote(scalar) + " is " + scalar.kindName(), "true or false");
+      return fail(scalar, path, "wrong type: " + quote(scalar) + " is " + scalar.kindName(),
+          withoutQuotes(scalar, "true or false", "true|false"));
     }
     if (type == Duration.class) {
+      if (kind == ScalarKind.INTEGER && text.strip().equals("0")) {
+        return Duration.ZERO; // as Go and Istio: 0 needs no unit
+      }
+      if (kind == ScalarKind.INTEGER || kind == ScalarKind.FLOAT) {
+        return fail(scalar, path, "'" + text + "' is not a duration: missing unit", Durations.EXPECTED);
+      }
       if (kind != ScalarKind.STRING) {
-        return fail(scalar, path, "'" + text + "' is not a duration"
-            + (kind == ScalarKind.INTEGER ? " (missing unit)" : ""), Durations.EXPECTED);
+        return fail(scalar, path, "wrong type: " + quote(scalar) + " is " + scalar.kindName(), Durations.EXPECTED);
       }
       try {
         return Durations.parse(text);
       } catch (IllegalArgumentException e) {
-        return fail(scalar, path, "'" + text + "' is not a duration (" + e.getMessage() + ")", Durations.EXPECTED);
+        return fail(scalar, path, "'" + text + "' is not a duration: " + e.getMessage(), Durations.EXPECTED);
       }
     }
     if (type.isEnum()) {
@@ -329,8 +449,9 @@ public final class RecordBinder {
         }
       }
       String hint = "";
+      String normalized = text.strip().replace('-', '_').replace(' ', '_');
       for (Object constant : type.getEnumConstants()) {
-        if (((Enum<?>) constant).name().equalsIgnoreCase(text.strip())) {
+        if (((Enum<?>) constant).name().equalsIgnoreCase(normalized)) {
           hint = ", did you mean '" + ((Enum<?>) constant).name() + "'?";
         }
       }
@@ -353,8 +474,19 @@ public final class RecordBinder {
   }
 
   private Object fail(YamlNode node, String path, String message, @Nullable String expected) {
-    problems.error(node.location(), path, message, expected);
+    return fail(node.location(), path, message, expected);
+  }
+
+  private Object fail(Location at, String path, String message, @Nullable String expected) {
+    problems.error(at, path, message, expected);
+    markFailed(path);
     return FAILED;
+  }
+
+  /** The expectation, with a hint to drop the quotes when the string would be right without them. */
+  private static String withoutQuotes(ScalarNode s, String expected, String unquotedPattern) {
+    return s.kind() == ScalarKind.STRING && s.text() != null && s.text().strip().matches(unquotedPattern)
+        ? expected + ", written without quotes" : expected;
   }
 
   private static String quote(ScalarNode s) {
@@ -463,8 +595,9 @@ public final class RecordBinder {
   public static @Nullable String closest(String key, Iterable<String> candidates) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
+    String lower = key.toLowerCase(Locale.ROOT);
     for (String c : candidates) {
-      int d = distance(key.toLowerCase(Locale.ROOT), c.toLowerCase(Locale.ROOT));
+      int d = distance(lower, c.toLowerCase(Locale.ROOT));
       if (d < bestDistance) {
         bestDistance = d;
         best = c;
@@ -473,22 +606,31 @@ public final class RecordBinder {
     return bestDistance <= Math.min(2, Math.max(1, key.length() / 3)) ? best : null;
   }
 
+  /** Edit distance counting a swap of two neighbouring letters as one edit (optimal string alignment). */
   private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
+    if (Math.abs(a.length() - b.length()) > 2) {
+      return Integer.MAX_VALUE; // never a typo; and a huge hostile key costs nothing
+    }
+    int[] beforePrevious = new int[b.length() + 1];
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
+      previous[j] = j;
     }
     for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
+      current[0] = i;
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+          current[j] = Math.min(current[j], beforePrevious[j - 2] + 1);
+        }
       }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
+      int[] t = beforePrevious;
+      beforePrevious = previous;
+      previous = current;
+      current = t;
     }
-    return prev[b.length()];
+    return previous[b.length()];
   }
 }

@@ -28,9 +28,10 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *
  * <p>Aliases are refused rather than expanded: that closes the "billion laughs" family of attacks and avoids Jackson's
  * surprising habit of returning an alias as the literal string {@code *name}. A document with aliases is reported
- * once and not used. Nesting is bounded, and the caller
- * bounds the size before the text is read into memory. {@code ${VAR}} and {@code ${VAR:default}} in scalars are
- * replaced from the environment; {@code $${} writes a literal {@code ${}.
+ * once and not used. Nesting is bounded, and the caller bounds the size before the text is read into memory.
+ * {@code ${VAR}} and {@code ${VAR:default}} in scalars are replaced from the environment; {@code $${} writes a
+ * literal {@code ${}. A reference that cannot be resolved is reported and yields an {@code INVALID} scalar, which the
+ * binder skips without a second report.
  */
 public final class YamlReader {
   /** Deeper than any real mesh file (about 12 levels) by a wide margin, shallow enough to never hurt the stack. */
@@ -49,6 +50,9 @@ public final class YamlReader {
     options.setAllowRecursiveKeys(false);
     this.factory =
         YAMLFactory.builder()
+            // The builder starts with every feature off, unlike new YAMLFactory(): without this, `key:` with no
+            // value reads as "" instead of null (a quoted "" stays an empty string).
+            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
             .loaderOptions(options)
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 1).build())
             .build();
@@ -93,7 +97,8 @@ public final class YamlReader {
         }
       }
     } catch (DepthExceeded e) {
-      problems.error(e.at, e.path, "nesting deeper than " + MAX_DEPTH + " levels", "a flatter document");
+      // No path: at this depth it would be dozens of segments long, and the line and column say where it is.
+      problems.error(e.at, "", "nesting deeper than " + MAX_DEPTH + " levels", "a flatter document");
       return new Documents(List.of(), false);
     } catch (JsonProcessingException e) {
       syntaxError(origin, e, parser, problems);
@@ -124,7 +129,7 @@ public final class YamlReader {
       throws IOException {
     Location at = location(cx.origin, parser.currentTokenLocation());
     if (depth > MAX_DEPTH) {
-      throw new DepthExceeded(at, path);
+      throw new DepthExceeded(at);
     }
     if (parser.isCurrentAlias()) {
       if (cx.aliases++ == 0) {
@@ -296,6 +301,12 @@ public final class YamlReader {
       String open = context.contains("sequence") ? "[" : "{";
       problems.error(at, "", "YAML syntax error: '" + open + "'" + where + " is not closed (" + problem + ")",
           "',' between items and a closing '" + (open.equals("[") ? "]" : "}") + "'");
+    } else if (context != null && context.startsWith("while scanning a quoted scalar")
+        && problem.contains("end of stream")) {
+      problems.error(at, "", "YAML syntax error: the quoted string that starts" + where + " is not closed",
+          "a closing quote");
+    } else if (problem.startsWith("mapping values are not allowed")) {
+      problems.error(at, "", "YAML syntax error: " + problem, "quotes around a value that contains ': '");
     } else {
       problems.error(at, "", "YAML syntax error: " + problem + (context == null ? "" : " (" + context + where
           + ")"), null);
@@ -309,12 +320,10 @@ public final class YamlReader {
   private static final class DepthExceeded extends IOException {
     private static final long serialVersionUID = 1L;
     final transient Location at;
-    final String path;
 
-    DepthExceeded(Location at, String path) {
+    DepthExceeded(Location at) {
       super("too deep", null);
       this.at = at;
-      this.path = path;
     }
   }
 }
