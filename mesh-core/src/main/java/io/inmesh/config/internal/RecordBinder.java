@@ -74,6 +74,28 @@ public final class RecordBinder {
   }
 
   private static final Map<Class<?>, RecordComponent[]> COMPONENTS = new ConcurrentHashMap<>();
+  // Reflection is cached per record type: a 10,000-service file binds hundreds of thousands of records.
+  private static final ClassValue<Map<String, RecordComponent>> BY_NAME = new ClassValue<>() {
+    @Override
+    protected Map<String, RecordComponent> computeValue(Class<?> type) {
+      Map<String, RecordComponent> byName = new LinkedHashMap<>();
+      for (RecordComponent c : components(type)) {
+        byName.put(c.getName(), c);
+      }
+      return java.util.Collections.unmodifiableMap(byName);
+    }
+  };
+  private static final ClassValue<Constructor<?>> CONSTRUCTORS = new ClassValue<>() {
+    @Override
+    protected Constructor<?> computeValue(Class<?> type) {
+      try {
+        return canonicalConstructor(type, components(type));
+      } catch (NoSuchMethodException e) {
+        throw new IllegalStateException("no canonical constructor for " + type.getName(), e);
+      }
+    }
+  };
+  private static final Map<RecordComponent, Boolean> NULLABLE = new ConcurrentHashMap<>();
   private static final Map<String, YamlNode> DEFAULT_NODES = new ConcurrentHashMap<>();
   private static final Map<Class<?>, Boolean> BINDS_FROM_EMPTY = new ConcurrentHashMap<>();
   private static final Object FAILED = new Object();
@@ -170,10 +192,7 @@ public final class RecordBinder {
       return fail(node, path, "expected a map, got " + node.kindName(), fieldList(type));
     }
     RecordComponent[] components = components(type);
-    Map<String, RecordComponent> byName = new LinkedHashMap<>();
-    for (RecordComponent c : components) {
-      byName.put(c.getName(), c);
-    }
+    Map<String, RecordComponent> byName = BY_NAME.get(type);
     Set<String> suggested = new HashSet<>();
     for (Entry e : map.entries().values()) {
       if (!byName.containsKey(e.key())) {
@@ -221,7 +240,7 @@ public final class RecordBinder {
       return FAILED;
     }
     try {
-      Object record = canonicalConstructor(type, components).newInstance(args);
+      Object record = CONSTRUCTORS.get(type).newInstance(args);
       origins.put(record, new Origin(path, map.location(), map));
       if (root != null) {
         roots.put(record, root);
@@ -517,8 +536,13 @@ public final class RecordBinder {
   }
 
   private static boolean isNullable(RecordComponent c) {
+    return NULLABLE.computeIfAbsent(c, RecordBinder::nullableAnnotated);
+  }
+
+  private static boolean nullableAnnotated(RecordComponent c) {
     return c.getAnnotatedType().isAnnotationPresent(Nullable.class) || c.isAnnotationPresent(Nullable.class);
   }
+
 
   private static @Nullable Method parseMethod(Class<?> type) {
     try {

@@ -1,6 +1,5 @@
 package io.inmesh.config.internal;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -18,8 +17,9 @@ public sealed interface YamlNode {
 
   /** A mapping; keys keep their document order. */
   record MapNode(Location location, Map<String, Entry> entries) implements YamlNode {
+    /** Takes ownership of {@code entries} (the reader builds one map per node and never touches it again). */
     public MapNode {
-      entries = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+      entries = java.util.Collections.unmodifiableMap(entries);
     }
 
     public @Nullable YamlNode get(String key) {
