@@ -15,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param appliedCount configurations applied since start-up, the first included
  * @param rejectedCount changes rejected since start-up
  * @param lastRejection the most recent rejected change, or null
+ * @param usingLastGoodCopy true while the mesh runs on the locally persisted copy because its config source has not
+ *     been reachable since start-up (not ready in the sense of {@code /readyz}: it serves, but may be stale)
  */
 public record ConfigStatus(
     long version,
@@ -23,7 +25,8 @@ public record ConfigStatus(
     Instant appliedAt,
     long appliedCount,
     long rejectedCount,
-    @Nullable ConfigRejection lastRejection) {
+    @Nullable ConfigRejection lastRejection,
+    boolean usingLastGoodCopy) {
 
   /**
    * A change that was rejected; the previous configuration stayed in force.

@@ -6,6 +6,7 @@ import io.inmesh.config.ConfigLoader;
 import io.inmesh.config.ConfigProblem;
 import io.inmesh.config.ConfigSource;
 import io.inmesh.config.FileConfigSource;
+import io.inmesh.config.LastGoodConfigStore;
 import io.inmesh.config.LoadedConfig;
 import io.inmesh.config.MeshConfig;
 import io.inmesh.config.ServiceConfig;
@@ -24,6 +25,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -38,6 +40,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
@@ -73,6 +76,7 @@ public final class Mesh implements Closeable {
   private final List<MeshFeature> features;
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
+  private final @Nullable LastGoodConfigStore lastGood;
   private final Object applyLock = new Object();
   private volatile MeshState state;
   private volatile ConfigStatus status;
@@ -86,12 +90,9 @@ public final class Mesh implements Closeable {
     this.ownsScheduler = b.scheduler == null;
     this.scheduler = b.scheduler != null ? b.scheduler : newScheduler();
 
-    List<ConfigDocument> docs;
-    try {
-      docs = source.read();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read mesh configuration from " + source.description(), e);
-    }
+    this.lastGood = b.lastGood;
+    InitialConfig initial = readInitial(source, b);
+    List<ConfigDocument> docs = initial.documents();
     LoadedConfig loaded = loader.loadDocuments(docs); // throws ConfigException listing every problem
     this.workload = b.resolveWorkload(loaded.config());
     MeshSnapshot snapshot = MeshSnapshot.compile(loaded, workload, 1, source.description(), clock.instant());
@@ -133,10 +134,77 @@ public final class Mesh implements Closeable {
       }
       throw e;
     }
-    this.status = new ConfigStatus(1, loaded.contentHash(), source.description(), snapshot.loadedAt(), 1, 0, null);
+    this.status = new ConfigStatus(1, loaded.contentHash(), source.description(), snapshot.loadedAt(), 1, 0, null,
+        initial.fromLastGood());
     logWarnings(snapshot);
     log.info("mesh config v1 applied for workload {}.{} from {} ({}): {}", workload.name(), workload.namespace(),
-        source.description(), snapshot.shortHash(), summary(loaded.config()));
+        initial.fromLastGood() ? "the last good copy " + (lastGood == null ? "" : lastGood.file()) : source.description(),
+        snapshot.shortHash(), summary(loaded.config()));
+    if (!initial.fromLastGood()) {
+      persist(docs, snapshot);
+    }
+  }
+
+  /** The documents the mesh starts from, and whether they are the persisted copy. */
+  private record InitialConfig(List<ConfigDocument> documents, boolean fromLastGood) {}
+
+  /**
+   * Reads the source; when it is unreachable (an IOException, not a ConfigException) and a last-good store is
+   * configured, retries until the start-up timeout and then starts from the persisted copy.
+   */
+  private static InitialConfig readInitial(ConfigSource source, Builder b) {
+    long deadline = System.nanoTime() + b.sourceStartupTimeout.toNanos();
+    long pauseMillis = 100;
+    IOException failure;
+    while (true) {
+      try {
+        return new InitialConfig(source.read(), false);
+      } catch (IOException | UncheckedIOException e) {
+        failure = e instanceof IOException io ? io : ((UncheckedIOException) e).getCause();
+      }
+      if (b.lastGood == null) {
+        throw new UncheckedIOException("cannot read mesh configuration from " + source.description(), failure);
+      }
+      long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (remaining <= 0) {
+        break;
+      }
+      try {
+        // Start-up only, never on a request path: waiting here is what "wait for the source" means.
+        Thread.sleep(Math.min(remaining, pauseMillis));
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      pauseMillis = Math.min(pauseMillis * 2, 2000);
+    }
+    LastGoodConfigStore.Stored stored;
+    try {
+      stored = b.lastGood.load().orElse(null);
+    } catch (IOException e) {
+      failure.addSuppressed(e);
+      stored = null;
+    }
+    if (stored == null) {
+      throw new UncheckedIOException("cannot read mesh configuration from " + source.description()
+          + " and there is no usable last good copy at " + b.lastGood.file(), failure);
+    }
+    log.warn("config source {} unreachable at start-up ({}); starting from the last good copy (v{} from {}, saved"
+        + " {}); will switch to the source when it answers", source.description(), failure.toString(),
+        stored.version(), stored.source(), stored.savedAt());
+    return new InitialConfig(stored.documents(), true);
+  }
+
+  private void persist(List<ConfigDocument> documents, MeshSnapshot snapshot) {
+    if (lastGood == null) {
+      return;
+    }
+    try {
+      lastGood.save(new LastGoodConfigStore.Stored(documents, snapshot.version(), snapshot.contentHash(),
+          source.description(), clock.instant()));
+    } catch (IOException | RuntimeException e) {
+      log.warn("cannot persist the last good config to {}: {}", lastGood.file(), e.toString());
+    }
   }
 
   private static ScheduledExecutorService newScheduler() {
@@ -228,7 +296,17 @@ public final class Mesh implements Closeable {
       }
 
       @Override
+      public void onUnchanged() {
+        sourceReachable();
+      }
+
+      @Override
       public void onError(Exception error) {
+        if (error instanceof IOException) {
+          // The source is unreachable: nothing to validate, nothing rejected; the current config stays.
+          log.debug("config source {} unreachable: {}", source.description(), error.toString());
+          return;
+        }
         List<ConfigProblem> problems = error instanceof ConfigException ce ? ce.problems()
             : List.of(new ConfigProblem(source.description(), 0, 0, "", "cannot read: " + error, null,
                 ConfigProblem.Severity.ERROR));
@@ -252,6 +330,7 @@ public final class Mesh implements Closeable {
       String hash = ConfigLoader.hash(documents);
       if (hash.equals(status.contentHash()) || hash.equals(lastRejectedHash)) {
         log.debug("mesh config from {} unchanged ({})", source.description(), hash);
+        sourceReachable();
         return false;
       }
       LoadedConfig loaded;
@@ -279,7 +358,8 @@ public final class Mesh implements Closeable {
       lastRejectedHash = null;
       ConfigStatus old = status;
       status = new ConfigStatus(next.snapshot().version(), hash, source.description(), next.snapshot().loadedAt(),
-          old.appliedCount() + 1, old.rejectedCount(), old.lastRejection());
+          old.appliedCount() + 1, old.rejectedCount(), old.lastRejection(), false);
+      persist(documents, next.snapshot());
       logWarnings(next.snapshot());
       log.info("mesh config v{} applied from {} ({}): {}; {}", next.snapshot().version(), source.description(),
           next.snapshot().shortHash(), summary(loaded.config()), diff(previous.snapshot().config(), loaded.config()));
@@ -294,13 +374,26 @@ public final class Mesh implements Closeable {
     }
   }
 
+  /** The source answered: a mesh that started from its last good copy is now following the source again. */
+  private void sourceReachable() {
+    synchronized (applyLock) {
+      ConfigStatus old = status;
+      if (old.usingLastGoodCopy()) {
+        status = new ConfigStatus(old.version(), old.contentHash(), old.source(), old.appliedAt(),
+            old.appliedCount(), old.rejectedCount(), old.lastRejection(), false);
+        log.info("config source {} reachable again; the last good copy v{} is current", source.description(),
+            old.version());
+      }
+    }
+  }
+
   private void reject(String hash, List<ConfigProblem> problems) {
     synchronized (applyLock) {
       ConfigStatus.ConfigRejection rejection = new ConfigStatus.ConfigRejection(clock.instant(), hash, problems);
       lastRejectedHash = hash.isEmpty() ? null : hash;
       ConfigStatus old = status;
       status = new ConfigStatus(old.version(), old.contentHash(), old.source(), old.appliedAt(), old.appliedCount(),
-          old.rejectedCount() + 1, rejection);
+          old.rejectedCount() + 1, rejection, old.usingLastGoodCopy());
       log.warn("mesh config change from {} rejected; keeping v{} ({} errors):\n{}", source.description(),
           old.version(), problems.stream().filter(ConfigProblem::isError).count(),
           problems.stream().map(ConfigProblem::toString).collect(Collectors.joining("\n")));
@@ -410,6 +503,8 @@ public final class Mesh implements Closeable {
     private final List<MeshFeature.Factory> features = new ArrayList<>();
     private @Nullable ScheduledExecutorService scheduler;
     private LongSupplier nanoTime = System::nanoTime;
+    private @Nullable LastGoodConfigStore lastGood;
+    private Duration sourceStartupTimeout = Duration.ofSeconds(5);
 
     private Builder() {}
 
@@ -519,6 +614,21 @@ public final class Mesh implements Closeable {
       return this;
     }
 
+    /**
+     * Keeps the last applied configuration in {@code file} (written atomically, mode 0600) and starts from it when
+     * the config source is unreachable at start-up.
+     */
+    public Builder lastGoodConfig(Path file) {
+      this.lastGood = LastGoodConfigStore.at(file);
+      return this;
+    }
+
+    /** How long start-up waits for an unreachable source before using the last good copy (default 5 s). */
+    public Builder sourceStartupTimeout(Duration timeout) {
+      this.sourceStartupTimeout = Objects.requireNonNull(timeout);
+      return this;
+    }
+
     /** Whether to watch the source for changes (default true). */
     public Builder watch(boolean watch) {
       this.watch = watch;
@@ -552,7 +662,11 @@ public final class Mesh implements Closeable {
       return watch ? mesh.startWatching() : mesh;
     }
 
-    WorkloadIdentity resolveWorkload(MeshConfig config) {
+    /**
+     * The workload identity this builder resolves against {@code config} (namespace, service account and labels
+     * filled in from the workload's own service and the mesh defaults); for tools such as {@code mesh explain}.
+     */
+    public WorkloadIdentity resolveWorkload(MeshConfig config) {
       String name = Objects.requireNonNull(workloadName);
       String defaultNs = config.mesh().defaultNamespace();
       ServiceConfig own = null;

@@ -42,5 +42,8 @@ public interface ConfigSource extends Closeable {
 
     /** The source failed to read; the mesh keeps its current configuration. */
     void onError(Exception error);
+
+    /** The source was reached and its content has not changed (a 304, an empty watch); optional to report. */
+    default void onUnchanged() {}
   }
 }
