@@ -95,7 +95,8 @@ public final class Mesh implements Closeable {
     List<ConfigDocument> docs = initial.documents();
     LoadedConfig loaded = loader.loadDocuments(docs); // throws ConfigException listing every problem
     this.workload = b.resolveWorkload(loaded.config());
-    MeshSnapshot snapshot = MeshSnapshot.compile(loaded, workload, 1, source.description(), clock.instant());
+    MeshSnapshot snapshot = MeshSnapshot.compile(loaded, workload, 1, source.description(), clock.instant(),
+        origins(docs));
 
     MeshEnvironment env = new MeshEnvironment(workload, snapshot, clock, b.nanoTime, b.random, scheduler);
     List<MeshFeature> created = new ArrayList<>();
@@ -107,6 +108,11 @@ public final class Mesh implements Closeable {
         created.add(f.create(env));
       }
       this.features = List.copyOf(created);
+      for (MeshFeature f : features) {
+        if (f instanceof ConfigListener l) {
+          listeners.add(l); // a feature that reports config changes (telemetry: reload counters, /mesh/config)
+        }
+      }
 
       List<MeshStage> all = new ArrayList<>();
       all.add(MeshStage.of("routing", StagePosition.at(OutboundRole.ROUTING), new RoutingStage(b.random)));
@@ -339,7 +345,7 @@ public final class Mesh implements Closeable {
       try {
         loaded = loader.loadDocuments(documents);
         MeshSnapshot snapshot = MeshSnapshot.compile(loaded, workload, previous.snapshot().version() + 1,
-            source.description(), clock.instant());
+            source.description(), clock.instant(), origins(documents));
         for (MeshFeature f : features) {
           f.onSnapshot(snapshot);
         }
@@ -414,6 +420,10 @@ public final class Mesh implements Closeable {
     return new MeshState(snapshot,
         Pipeline.compose(Direction.OUTBOUND, stages, snapshot, terminal),
         Pipeline.compose(Direction.INBOUND, stages, snapshot, terminal));
+  }
+
+  private static List<String> origins(List<ConfigDocument> documents) {
+    return documents.stream().map(ConfigDocument::origin).toList();
   }
 
   private static void logWarnings(MeshSnapshot snapshot) {

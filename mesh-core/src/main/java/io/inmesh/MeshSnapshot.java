@@ -23,9 +23,10 @@ public final class MeshSnapshot {
   private final WorkloadIdentity workload;
   private final ServiceDirectory services;
   private final List<ConfigProblem> warnings;
+  private final List<String> origins;
 
   private MeshSnapshot(long version, String contentHash, String source, Instant loadedAt, MeshConfig config,
-      WorkloadIdentity workload, ServiceDirectory services, List<ConfigProblem> warnings) {
+      WorkloadIdentity workload, ServiceDirectory services, List<ConfigProblem> warnings, List<String> origins) {
     this.version = version;
     this.contentHash = contentHash;
     this.source = source;
@@ -34,6 +35,7 @@ public final class MeshSnapshot {
     this.workload = workload;
     this.services = services;
     this.warnings = List.copyOf(warnings);
+    this.origins = List.copyOf(origins);
   }
 
   /**
@@ -42,11 +44,20 @@ public final class MeshSnapshot {
    */
   public static MeshSnapshot compile(LoadedConfig loaded, WorkloadIdentity workload, long version, String source,
       Instant loadedAt) {
+    return compile(loaded, workload, version, source, loadedAt, List.of());
+  }
+
+  /**
+   * Compiles a validated configuration, recording the origins of its documents (file paths, or keys with the etcd
+   * revision they were read at).
+   */
+  public static MeshSnapshot compile(LoadedConfig loaded, WorkloadIdentity workload, long version, String source,
+      Instant loadedAt, List<String> origins) {
     Objects.requireNonNull(loaded, "loaded");
     Objects.requireNonNull(workload, "workload");
     ServiceDirectory services = RoutingCompiler.compile(loaded.config(), workload);
     return new MeshSnapshot(version, loaded.contentHash(), source, loadedAt, loaded.config(), workload, services,
-        loaded.warnings());
+        loaded.warnings(), origins);
   }
 
   /** Increases by one with each applied configuration of this {@link Mesh}, starting at 1. */
@@ -84,6 +95,11 @@ public final class MeshSnapshot {
   /** The services, by every host name, as seen from this workload. */
   public ServiceDirectory services() {
     return services;
+  }
+
+  /** The origins of the documents this snapshot was built from, in order (for the admin page). */
+  public List<String> origins() {
+    return origins;
   }
 
   /** Warnings the configuration was accepted with. */

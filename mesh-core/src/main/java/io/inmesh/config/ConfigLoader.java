@@ -265,15 +265,16 @@ public final class ConfigLoader {
     return out.toString();
   }
 
-  /** SHA-256 over the documents' origins and contents, hex encoded. */
+  /** SHA-256 over the documents' contents in order (not their origins), hex encoded. */
   public static String hash(List<ConfigDocument> documents) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      // Contents only, in order, each length-prefixed: the same configuration moved to another file name, or read
+      // again at another etcd revision, is the same configuration and must not be applied again.
       for (ConfigDocument d : documents) {
-        digest.update(d.origin().getBytes(StandardCharsets.UTF_8));
-        digest.update((byte) 0);
-        digest.update(d.content().getBytes(StandardCharsets.UTF_8));
-        digest.update((byte) 0);
+        byte[] bytes = d.content().getBytes(StandardCharsets.UTF_8);
+        digest.update(java.nio.ByteBuffer.allocate(8).putLong(bytes.length).array());
+        digest.update(bytes);
       }
       return HexFormat.of().formatHex(digest.digest());
     } catch (NoSuchAlgorithmException e) {
