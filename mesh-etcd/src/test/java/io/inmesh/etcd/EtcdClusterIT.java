@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -120,7 +121,7 @@ class EtcdClusterIT {
               failed.incrementAndGet();
             }
           }
-          Thread.onSpinWait();
+          LockSupport.parkNanos(200_000); // steady load, a few thousand requests a second, not a busy loop
         }
       }, "load");
       thread.start();
@@ -143,8 +144,9 @@ class EtcdClusterIT {
         String marker = "v" + change;
         long pushedAt = System.nanoTime();
         admin.put(KEY, config(marker), 0);
+        // Listeners hear of a snapshot just after it is swapped in: wait for all three to have heard.
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1))
-            .until(() -> meshes.stream().allMatch(m -> marker(m.snapshot()).equals(marker)));
+            .until(() -> appliedAt.keySet().containsAll(List.of("0:" + marker, "1:" + marker, "2:" + marker)));
         for (int i = 0; i < 3; i++) {
           delaysMicros.add(TimeUnit.NANOSECONDS.toMicros(appliedAt.get(i + ":" + marker) - pushedAt));
         }
