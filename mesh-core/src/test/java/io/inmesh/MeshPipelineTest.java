@@ -78,8 +78,10 @@ class MeshPipelineTest {
 
       assertThat(log).containsExactly("before-telemetry", "before-routing", "after-routing", "before-retry",
           "before-retry-2", "after-attempt-timeout", "transport");
-      assertThat(m.state().outbound().stageNames()).containsExactly("before-telemetry", "before-routing", "routing",
-          "after-routing", "before-retry", "before-retry-2", "after-attempt-timeout");
+      // Built-in features add their own stages in between; the application's stages keep their roles' order.
+      assertThat(m.state().outbound().stageNames()).containsSubsequence("before-telemetry", "telemetry",
+          "before-routing", "routing", "after-routing", "before-retry", "before-retry-2", "retry",
+          "attempt-timeout", "after-attempt-timeout");
     }
   }
 
@@ -98,7 +100,7 @@ class MeshPipelineTest {
       }).join();
 
       assertThat(log).containsExactly("identity-probe", "authz-probe", "application");
-      assertThat(m.state().outbound().stageNames()).containsExactly("routing");
+      assertThat(m.state().outbound().stageNames()).doesNotContain("identity-probe", "authz-probe");
     }
   }
 
@@ -136,9 +138,9 @@ class MeshPipelineTest {
         snapshot -> snapshot.config().telemetry().tracing().enabled() ? null : (ctx, req, next) ->
             next.execute(ctx, req));
     try (Mesh m = mesh(CONFIG_V1).addStage(onlyWithTelemetryOff).build()) {
-      assertThat(m.state().outbound().stageNames()).containsExactly("routing");
+      assertThat(m.state().outbound().stageNames()).contains("routing").doesNotContain("conditional");
       m.apply(List.of(new ConfigDocument("v2.yaml", CONFIG_V1 + "telemetry: {tracing: {enabled: false}}\n")));
-      assertThat(m.state().outbound().stageNames()).containsExactly("routing", "conditional");
+      assertThat(m.state().outbound().stageNames()).containsSubsequence("routing", "conditional");
     }
   }
 
@@ -202,8 +204,9 @@ class MeshPipelineTest {
   void addsStagesFromServiceLoaderProvidersUnlessDisabled() throws Exception {
     try (Mesh withProviders = mesh(CONFIG_V1).loadStageProviders(true).build();
         Mesh without = mesh(CONFIG_V1).loadStageProviders(false).build()) {
-      assertThat(withProviders.state().outbound().stageNames()).containsExactly("routing", "test-provider-header");
-      assertThat(without.state().outbound().stageNames()).containsExactly("routing");
+      assertThat(withProviders.state().outbound().stageNames())
+          .containsSubsequence("routing", "test-provider-header");
+      assertThat(without.state().outbound().stageNames()).contains("routing").doesNotContain("test-provider-header");
 
       List<String> seen = new ArrayList<>();
       withProviders.outbound(get("api"), (ctx, req) -> {

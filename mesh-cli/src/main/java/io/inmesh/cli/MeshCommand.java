@@ -33,6 +33,15 @@ import picocli.CommandLine.UnmatchedArgumentException;
     footer = {"%nRun 'mesh COMMAND --help' for the options of a command."},
     subcommands = {
       ValidateCommand.class,
+      ConvertCommand.class,
+      ExplainCommand.class,
+      CaCommand.class,
+      CertCommand.class,
+      StatCommand.class,
+      EdgesCommand.class,
+      TapCommand.class,
+      ConfigCommand.class,
+      CheckCommand.class,
       HelpCommand.class,
     })
 public final class MeshCommand implements Callable<Integer> {

@@ -46,11 +46,15 @@ final class ValidateCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "Print only the summary line (OK: ... or FAILED: ...).")
   boolean quiet;
 
+  @Option(names = "--strict", description = "Fields of Istio and Linkerd resources that InMesh does not implement"
+      + " are errors (without it: warnings, and the fields are ignored).")
+  boolean strict;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try {
-      LoadedConfig loaded = ConfigLoader.create().load(paths);
+      LoadedConfig loaded = ConfigLoader.create().withStrict(strict).load(paths);
       print(out, loaded.warnings());
       out.println("OK: " + ConfigSummary.of(loaded.config()));
       return ExitCodes.OK;

@@ -1,6 +1,7 @@
 package io.inmesh.config;
 
 import io.inmesh.config.internal.ConfigValidator;
+import io.inmesh.config.k8s.KubernetesResources;
 import io.inmesh.config.internal.Location;
 import io.inmesh.config.internal.Problems;
 import io.inmesh.config.internal.RecordBinder;
@@ -34,6 +35,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Several documents (files of a directory, or {@code ---}-separated documents of one file) form one
  * configuration: their {@code services} and {@code inbound} lists are concatenated; {@code mesh}, {@code telemetry}
  * and {@code admin} may each be written in one document only.
+ *
+ * <p>Istio and Linkerd resources (documents with {@code apiVersion} and {@code kind}) may stand in the same files and
+ * directories: they are translated into the native model ({@link io.inmesh.config.k8s}) and merged with it.
  */
 public final class ConfigLoader {
   /** Files larger than this are refused before they are read into memory. */
@@ -43,25 +47,35 @@ public final class ConfigLoader {
 
   private final Function<String, @Nullable String> env;
   private final long maxFileBytes;
+  private final boolean strict;
 
-  private ConfigLoader(Function<String, @Nullable String> env, long maxFileBytes) {
+  private ConfigLoader(Function<String, @Nullable String> env, long maxFileBytes, boolean strict) {
     this.env = env;
     this.maxFileBytes = maxFileBytes;
+    this.strict = strict;
   }
 
   /** A loader that substitutes {@code ${VAR}} from the process environment. */
   public static ConfigLoader create() {
-    return new ConfigLoader(System::getenv, DEFAULT_MAX_FILE_BYTES);
+    return new ConfigLoader(System::getenv, DEFAULT_MAX_FILE_BYTES, false);
   }
 
   /** A loader with its own environment lookup (tests, or a config server's variables). */
   public static ConfigLoader withEnvironment(Function<String, @Nullable String> env) {
-    return new ConfigLoader(env, DEFAULT_MAX_FILE_BYTES);
+    return new ConfigLoader(env, DEFAULT_MAX_FILE_BYTES, false);
   }
 
   /** The same loader with another per-file size limit. */
   public ConfigLoader withMaxFileBytes(long maxFileBytes) {
-    return new ConfigLoader(env, maxFileBytes);
+    return new ConfigLoader(env, maxFileBytes, strict);
+  }
+
+  /**
+   * The same loader, strict or not about Istio and Linkerd fields InMesh does not implement: warnings ("not supported,
+   * ignored") by default, errors when strict.
+   */
+  public ConfigLoader withStrict(boolean strict) {
+    return new ConfigLoader(env, maxFileBytes, strict);
   }
 
   /** Reads files and directories (their {@code *.yaml} / {@code *.yml} files, sorted) and loads them. */
@@ -75,6 +89,7 @@ public final class ConfigLoader {
     YamlReader reader = new YamlReader(env, (int) Math.min(Integer.MAX_VALUE - 1, maxFileBytes));
     RecordBinder binder = new RecordBinder(problems);
     List<MeshConfig> parts = new ArrayList<>();
+    List<MapNode> resources = new ArrayList<>();
     Map<String, Location> singletons = new java.util.HashMap<>();
     MeshConfig.MeshSettings mesh = null;
     TelemetryConfig telemetry = null;
@@ -100,11 +115,8 @@ public final class ConfigLoader {
           }
           continue;
         }
-        if (map.get("apiVersion") != null && map.get("kind") instanceof YamlNode.ScalarNode kind) {
-          problems.error(map.entries().get("kind").keyLocation(), "kind", "Kubernetes resources (kind: "
-                  + kind.text() + ") are not supported by this version of InMesh",
-              "the native format: mesh, services, inbound, ...");
-          complete = false;
+        if (KubernetesResources.isResource(map)) {
+          resources.add(map); // translated below, once every native service is known
           continue;
         }
         // A section written again is reported and ignored; the rest of its document still counts, so that its
@@ -152,14 +164,22 @@ public final class ConfigLoader {
       limits.addAll(part.inbound().rateLimits());
       paths.addAll(part.inbound().pathNormalization());
     }
+    // Istio and Linkerd resources: merged into the native services, their policies added to the native ones.
+    KubernetesResources.Result k8s = KubernetesResources.translate(resources, services,
+        mesh != null ? mesh : defaults.mesh(), telemetry != null ? telemetry : defaults.telemetry(),
+        singletons.get("telemetry"), binder, problems, strict);
+    complete &= k8s.complete();
+    peer.addAll(k8s.inbound().peerAuthentication());
+    authz.addAll(k8s.inbound().authorization());
+    limits.addAll(k8s.inbound().rateLimits());
     MeshConfig merged = new MeshConfig(
         mesh != null ? mesh : defaults.mesh(),
-        services,
+        k8s.services(),
         new InboundConfig(peer, authz, limits, paths),
-        telemetry != null ? telemetry : defaults.telemetry(),
+        k8s.telemetry() != null ? k8s.telemetry() : telemetry != null ? telemetry : defaults.telemetry(),
         admin != null ? admin : defaults.admin());
     if (complete) {
-      ConfigValidator.validate(merged, binder, problems);
+      ConfigValidator.validate(merged, binder, problems, k8s.provenance());
     }
     List<ConfigProblem> sorted = problems.sorted();
     if (problems.hasErrors()) {

@@ -39,7 +39,7 @@ public final class RequestMatcher {
   }
 
   /** Compiles {@code m} for {@code workload}, or returns null when its source conditions exclude the workload. */
-  static @Nullable RequestMatcher compile(Match m, WorkloadIdentity workload) {
+  public static @Nullable RequestMatcher compile(Match m, WorkloadIdentity workload) {
     if (m.sourceNamespace() != null && !m.sourceNamespace().equals(workload.namespace())) {
       return null;
     }

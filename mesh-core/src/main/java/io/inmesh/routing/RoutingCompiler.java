@@ -28,7 +28,9 @@ public final class RoutingCompiler {
     MeshConfig.Defaults d = config.mesh().defaults();
     EffectiveTrafficPolicy meshDefaults = new EffectiveTrafficPolicy(
         d.loadBalancer(), d.connectionPool(), d.outlierDetection(), null, null,
-        new TrafficPolicy.ClientTls(TrafficPolicy.ClientTlsMode.ISTIO_MUTUAL, null));
+        // Clients speak mTLS to mesh services unless the mesh turned mTLS off: a service's trafficPolicy.tls wins.
+        new TrafficPolicy.ClientTls(d.mtlsMode() == io.inmesh.config.MtlsMode.DISABLE
+            ? TrafficPolicy.ClientTlsMode.DISABLE : TrafficPolicy.ClientTlsMode.ISTIO_MUTUAL, null));
     HostIndex hosts = new HostIndex(config.services(), config.mesh().defaultNamespace());
     String trustDomain = config.mesh().trustDomain();
 

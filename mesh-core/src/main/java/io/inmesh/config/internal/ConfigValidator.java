@@ -79,17 +79,52 @@ public final class ConfigValidator {
   private final RecordBinder binder;
   private final Problems problems;
   private final HostIndex hosts;
+  private final Provenance provenance;
 
-  private ConfigValidator(MeshConfig config, RecordBinder binder, Problems problems) {
+  private ConfigValidator(MeshConfig config, RecordBinder binder, Problems problems, Provenance provenance) {
     this.config = config;
     this.binder = binder;
     this.problems = problems;
+    this.provenance = provenance;
     this.hosts = new HostIndex(config.services(), config.mesh().defaultNamespace());
   }
 
   /** Checks {@code config}, reporting into {@code problems}. */
   public static void validate(MeshConfig config, RecordBinder binder, Problems problems) {
-    new ConfigValidator(config, binder, problems).run();
+    validate(config, binder, problems, Provenance.NONE);
+  }
+
+  /** Checks {@code config}, whose records built from translated resources are described by {@code provenance}. */
+  public static void validate(MeshConfig config, RecordBinder binder, Problems problems, Provenance provenance) {
+    new ConfigValidator(config, binder, problems, provenance).run();
+  }
+
+  /**
+   * What the validator needs to know about records that were not bound from YAML but built from others (the
+   * translation of Istio and Linkerd resources, {@code io.inmesh.config.k8s}).
+   */
+  public interface Provenance {
+    /** Nothing was translated. */
+    Provenance NONE = new Provenance() {
+      @Override
+      public @Nullable Object derivedFrom(Object record) {
+        return null;
+      }
+
+      @Override
+      public boolean lenientSubset(Destination destination) {
+        return false;
+      }
+    };
+
+    /** The bound record whose location and path stand for {@code record}, or null. */
+    @Nullable Object derivedFrom(Object record);
+
+    /**
+     * True when an unknown subset of {@code destination} is a warning, not an error: an Istio route may name a subset
+     * no DestinationRule defines (Istio answers 503 at run time).
+     */
+    boolean lenientSubset(Destination destination);
   }
 
   private void run() {
@@ -254,6 +289,10 @@ public final class ConfigValidator {
       if (s.discovery().type() == DiscoveryType.STATIC && !s.endpoints().isEmpty() && !failed(s, "endpoints")
           && s.endpoints().stream().noneMatch(e -> e.labels().entrySet().containsAll(sub.labels().entrySet()))) {
         warning(sub, "labels", "subset '" + sub.name() + "' selects none of the service's endpoints", null);
+      }
+      if (s.discovery().type() == DiscoveryType.DNS && !sub.labels().isEmpty() && !failed(s.discovery(), "type")) {
+        warning(sub, "labels", "DNS-discovered endpoints carry no labels: subset '" + sub.name()
+            + "' selects none of them", "no labels, or discovery type STATIC or REGISTRY");
       }
     }
     if (s.trafficPolicy() != null) {
@@ -545,6 +584,10 @@ public final class ConfigValidator {
       return;
     }
     if (d.subset() != null && target.subsets().stream().noneMatch(s -> s.name().equals(d.subset()))
+        && !failed(target, "subsets") && provenance.lenientSubset(d)) {
+      warning(d, "subset", "subset '" + d.subset() + "' of service '" + target.name() + "' is not defined by any"
+          + " DestinationRule: requests routed to it fail with 503, as in Istio", null);
+    } else if (d.subset() != null && target.subsets().stream().noneMatch(s -> s.name().equals(d.subset()))
         && !failed(target, "subsets")) {
       error(d, "subset", "unknown subset '" + d.subset() + "' of service '" + target.name() + "'",
           target.subsets().isEmpty() ? "a subset defined in services[].subsets (it has none)"
@@ -1102,6 +1145,10 @@ public final class ConfigValidator {
 
   private RecordBinder.Origin origin(Object rec) {
     RecordBinder.Origin o = binder.origin(rec);
+    Object from = o == null ? provenance.derivedFrom(rec) : null;
+    if (from != null) {
+      o = binder.origin(from);
+    }
     return o != null ? o : new RecordBinder.Origin("", new Location("<defaults>", 0, 0), null);
   }
 

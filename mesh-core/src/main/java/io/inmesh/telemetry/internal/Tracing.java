@@ -1,0 +1,141 @@
+package io.inmesh.telemetry.internal;
+
+import io.inmesh.WorkloadIdentity;
+import io.inmesh.config.TelemetryConfig;
+import io.inmesh.pipeline.MeshHeaders;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.extension.trace.propagation.B3Propagator;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tracer and propagators of a mesh. Where the tracer comes from, in order: the application's OpenTelemetry when
+ * it registered one globally ({@link GlobalOpenTelemetry#isSet()}: Spring Boot, the Java agent and most SDK set-ups
+ * do); otherwise an SDK the mesh builds from {@code telemetry.tracing} (parent-based sampling at
+ * {@code randomSamplingPercentage}, OTLP export when configured), when the optional SDK jar is present; otherwise a
+ * no-op tracer that still propagates the caller's trace context. Propagation formats always come from the mesh
+ * configuration.
+ */
+public final class Tracing implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Tracing.class);
+  static final String INSTRUMENTATION = "io.inmesh";
+
+  /** Reads {@link MeshHeaders} for propagators. */
+  public static final TextMapGetter<MeshHeaders> GETTER = new TextMapGetter<>() {
+    @Override
+    public Iterable<String> keys(MeshHeaders carrier) {
+      return carrier.names();
+    }
+
+    @Override
+    public @Nullable String get(@Nullable MeshHeaders carrier, String key) {
+      return carrier == null ? null : carrier.get(key);
+    }
+  };
+
+  private final TelemetryConfig.Tracing config;
+  private final Tracer tracer;
+  private final TextMapPropagator propagator;
+  private final @Nullable AutoCloseable owned;
+  private final String source;
+
+  private Tracing(TelemetryConfig.Tracing config, Tracer tracer, TextMapPropagator propagator,
+      @Nullable AutoCloseable owned, String source) {
+    this.config = config;
+    this.tracer = tracer;
+    this.propagator = propagator;
+    this.owned = owned;
+    this.source = source;
+  }
+
+  /** Whether opentelemetry-sdk-trace (an optional dependency) is on the class path. */
+  private static final boolean SDK_PRESENT = present("io.opentelemetry.sdk.trace.SdkTracerProvider")
+      && present("io.opentelemetry.sdk.trace.SpanProcessor");
+
+  private static boolean present(String className) {
+    try {
+      Class.forName(className, false, Tracing.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
+  /** Tracing as {@code config} asks, for {@code workload}. */
+  public static Tracing create(TelemetryConfig.Tracing config, WorkloadIdentity workload) {
+    TextMapPropagator propagator = propagator(config.propagation());
+    if (!config.enabled()) {
+      return new Tracing(config, TracerProvider.noop().get(INSTRUMENTATION), propagator, null, "disabled");
+    }
+    if (GlobalOpenTelemetry.isSet()) {
+      return new Tracing(config, GlobalOpenTelemetry.get().getTracer(INSTRUMENTATION), propagator, null,
+          "application (GlobalOpenTelemetry)");
+    }
+    if (SDK_PRESENT) { // checked here, not in SdkTracing: loading that class needs the SDK's classes to verify it
+      SdkTracing sdk = SdkTracing.build(config, workload);
+      return new Tracing(config, sdk.tracer(), propagator, sdk, sdk.description());
+    }
+    log.info("tracing: no OpenTelemetry registered and opentelemetry-sdk-trace is not on the class path; the mesh "
+        + "propagates trace context but records no spans");
+    return new Tracing(config, TracerProvider.noop().get(INSTRUMENTATION), propagator, null, "no-op");
+  }
+
+  /** The configured formats; extraction prefers the first listed, injection writes them all. */
+  static TextMapPropagator propagator(List<TelemetryConfig.Propagation> formats) {
+    List<TextMapPropagator> list = new ArrayList<>();
+    for (TelemetryConfig.Propagation p : formats) {
+      list.add(switch (p) {
+        case W3C -> W3CTraceContextPropagator.getInstance();
+        case B3 -> B3Propagator.injectingSingleHeader();
+        case B3_MULTI -> B3Propagator.injectingMultiHeaders();
+      });
+    }
+    if (list.isEmpty()) {
+      return TextMapPropagator.noop();
+    }
+    // A composite extracts with each in turn and the last one found wins: reverse, so that the first listed wins.
+    Collections.reverse(list);
+    return TextMapPropagator.composite(list);
+  }
+
+  public Tracer tracer() {
+    return tracer;
+  }
+
+  public TextMapPropagator propagator() {
+    return propagator;
+  }
+
+  public boolean enabled() {
+    return config.enabled();
+  }
+
+  public TelemetryConfig.Tracing config() {
+    return config;
+  }
+
+  /** Where the tracer comes from, for the admin page. */
+  public String source() {
+    return source;
+  }
+
+  @Override
+  public void close() {
+    if (owned != null) {
+      try {
+        owned.close();
+      } catch (Exception e) {
+        log.warn("closing the mesh's tracer provider failed", e);
+      }
+    }
+  }
+}

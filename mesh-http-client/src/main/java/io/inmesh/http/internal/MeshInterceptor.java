@@ -1,0 +1,230 @@
+package io.inmesh.http.internal;
+
+import io.inmesh.Mesh;
+import io.inmesh.discovery.Endpoint;
+import io.inmesh.pipeline.MeshContext;
+import io.inmesh.pipeline.MeshRequest;
+import io.inmesh.pipeline.MeshResponse;
+import io.inmesh.pipeline.MeshService;
+import io.inmesh.config.TrafficPolicy;
+import io.inmesh.routing.CompiledService;
+import io.inmesh.traffic.TrafficFeature;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The OkHttp application interceptor of {@code MeshOkHttp.wrap}. A request whose host is a mesh service runs through
+ * the outbound pipeline; each attempt is a call on an inner client (the user's client without its application
+ * interceptors, which already ran, and with {@link MeshDns}) to the endpoint's {@link EndpointNames internal name},
+ * with the logical authority in the {@code Host} header. Attempts run on the thread that runs this interceptor
+ * ({@link CallerThread}); mirror copies run on an isolated dispatcher so that they never take the caller's threads or
+ * the user's dispatcher slots. Any other host goes on through the chain untouched.
+ */
+public final class MeshInterceptor implements Interceptor {
+  private final Mesh mesh;
+  private final Clients attempts;
+  private final Clients detached;
+  private final EndpointNames names;
+
+  /**
+   * The inner clients of one kind of call: {@code plain} for DISABLE (http) and SIMPLE (the user's TLS), {@code mtls}
+   * for ISTIO_MUTUAL (the mesh's identity, the server verified by its SPIFFE ID).
+   */
+  public record Clients(OkHttpClient plain, OkHttpClient mtls) {
+    OkHttpClient forMode(TrafficPolicy.ClientTlsMode mode) {
+      return mode == TrafficPolicy.ClientTlsMode.ISTIO_MUTUAL ? mtls : plain;
+    }
+  }
+
+  /**
+   * @param mesh the mesh
+   * @param attempts the client each attempt is a call of
+   * @param detached the client for copies nobody waits for (mirrors): same settings, its own dispatcher
+   * @param names the internal names that {@code attempts}' DNS resolves
+   */
+  public MeshInterceptor(Mesh mesh, Clients attempts, Clients detached, EndpointNames names) {
+    this.mesh = mesh;
+    this.attempts = attempts;
+    this.detached = detached;
+    this.names = names;
+  }
+
+  @Override
+  public Response intercept(Chain chain) throws IOException {
+    Request request = chain.request();
+    if (!Transports.meshed(mesh, request.url().host())) {
+      return chain.proceed(request); // not a mesh service: untouched
+    }
+    ClientRequest view = ClientRequest.of(request);
+    Transport transport = new Transport(request, view);
+    CompletableFuture<MeshResponse> result = mesh.outbound(view, transport);
+    MeshResponse response = transport.caller.await(result, () -> chain.call().isCanceled(), transport::cancelAll,
+        mesh.scheduler());
+    return toOkHttp(response, request);
+  }
+
+  /** The pipeline's response as the OkHttp response the application gets. */
+  private static Response toOkHttp(MeshResponse response, Request request) {
+    if (response.transportResponse() instanceof Response r) {
+      Response.Builder b = r.newBuilder().request(request);
+      if (response.status() != r.code()) {
+        b.code(response.status());
+      }
+      if (!(response.headers() instanceof OkHttpMeshHeaders h && h.headers() == r.headers())) {
+        b.headers(OkHttpMeshHeaders.toOkHttp(response.headers()));
+      }
+      return b.build();
+    }
+    // Synthesized by the mesh (a fault abort, say): a real response with an empty body.
+    return new Response.Builder()
+        .request(request)
+        .protocol(Protocol.HTTP_1_1)
+        .code(response.status())
+        .message("")
+        .headers(OkHttpMeshHeaders.toOkHttp(response.headers()))
+        .body(ResponseBody.create(new byte[0], null))
+        .build();
+  }
+
+  /** The terminal of one call's pipeline: sends each attempt (and mirror copy) it is given. */
+  private final class Transport implements MeshService {
+    final CallerThread caller = new CallerThread();
+    private final Request user;
+    private final ClientRequest original;
+    private final List<Call> calls = new ArrayList<>(1); // guarded by itself
+
+    Transport(Request user, ClientRequest original) {
+      this.user = user;
+      this.original = original;
+    }
+
+    @Override
+    public CompletableFuture<MeshResponse> execute(MeshContext ctx, MeshRequest request) {
+      boolean mirror = TrafficFeature.isMirrorCopy(ctx);
+      Call call;
+      try {
+        TrafficPolicy.ClientTlsMode mode = Transports.tlsMode(ctx);
+        call = (mirror ? detached : attempts).forMode(mode).newCall(wireRequest(ctx, request, mirror, mode));
+      } catch (IOException | RuntimeException e) {
+        return CompletableFuture.failedFuture(e instanceof IOException ? e : new IOException(e.toString(), e));
+      }
+      CompletableFuture<MeshResponse> result = new CompletableFuture<>();
+      // Whoever ends the attempt first (a per-try timeout, the call's cancel) stops its I/O.
+      result.whenComplete((r, e) -> {
+        if (e != null) {
+          call.cancel();
+        }
+      });
+      if (mirror) {
+        call.enqueue(new Completion(result));
+        return result;
+      }
+      synchronized (calls) {
+        calls.add(call);
+      }
+      if (!caller.offer(() -> runOnCaller(call, result))) {
+        call.enqueue(new Completion(result)); // the caller no longer waits (not done by the built-in stages)
+      }
+      return result;
+    }
+
+    private void runOnCaller(Call call, CompletableFuture<MeshResponse> result) {
+      if (result.isDone()) {
+        return; // ended (timed out) before it started
+      }
+      try {
+        Response response = call.execute();
+        if (!result.complete(meshResponse(response))) {
+          response.close();
+        }
+      } catch (IOException | RuntimeException e) {
+        result.completeExceptionally(e);
+      } finally {
+        synchronized (calls) {
+          calls.remove(call);
+        }
+      }
+    }
+
+    void cancelAll() {
+      synchronized (calls) {
+        calls.forEach(Call::cancel);
+      }
+    }
+
+    /** The wire request of one attempt: the endpoint's internal name in the URL, the logical authority as Host. */
+    private Request wireRequest(MeshContext ctx, MeshRequest request, boolean mirror,
+        TrafficPolicy.ClientTlsMode mode) throws IOException {
+      Endpoint endpoint = Transports.endpoint(ctx);
+      CompiledService service = Transports.targetService(ctx);
+      if (endpoint == null || service == null) {
+        return user; // outside the mesh (ALLOW_ANY): as the caller wrote it
+      }
+      RequestBody body = attemptBody(mirror);
+      HttpUrl url = user.url().newBuilder()
+          .scheme(mode == TrafficPolicy.ClientTlsMode.DISABLE ? "http" : "https")
+          .host(names.name(service, endpoint))
+          .port(endpoint.port())
+          .encodedPath(request.path())
+          .encodedQuery(request.query())
+          .build();
+      Request.Builder b = user.newBuilder().url(url).method(user.method(), body);
+      if (request.headers() != original.headers()) { // a stage changed them
+        b.headers(OkHttpMeshHeaders.toOkHttp(request.headers()));
+      }
+      return b.header("Host", request.authority()).build();
+    }
+
+    /**
+     * The body each attempt sends: the caller's own (OkHttp writes a regular body again for each attempt). The
+     * Resilience issue's buffering for retries plugs in here. A one-shot or duplex body can be sent once only, so a
+     * mirror copy of it fails (and is counted) instead of stealing the caller's body.
+     */
+    private @Nullable RequestBody attemptBody(boolean mirror) throws IOException {
+      RequestBody body = user.body();
+      if (mirror && body != null && (body.isOneShot() || body.isDuplex())) {
+        throw new IOException("not mirrored: the request body can be sent only once");
+      }
+      return body;
+    }
+  }
+
+  /** The OkHttp response of an attempt as the pipeline sees it (the body stays unread, for the application). */
+  static MeshResponse meshResponse(Response response) {
+    return new MeshResponse(response.code(), new OkHttpMeshHeaders(response.headers()), response);
+  }
+
+  /** Completes an attempt's future from an enqueued call. */
+  private static final class Completion implements Callback {
+    private final CompletableFuture<MeshResponse> result;
+
+    Completion(CompletableFuture<MeshResponse> result) {
+      this.result = result;
+    }
+
+    @Override
+    public void onResponse(Call call, Response response) {
+      if (!result.complete(meshResponse(response))) {
+        response.close();
+      }
+    }
+
+    @Override
+    public void onFailure(Call call, IOException e) {
+      result.completeExceptionally(e);
+    }
+  }
+}
