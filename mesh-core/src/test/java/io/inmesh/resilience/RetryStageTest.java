@@ -10,6 +10,7 @@ import static io.inmesh.resilience.ResilienceFixtures.status;
 import static io.inmesh.resilience.ResilienceFixtures.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.inmesh.Mesh;
 import io.inmesh.pipeline.MeshContext;
@@ -211,6 +212,32 @@ class RetryStageTest {
       mesh.outbound(get("api"), upstream).get(5, TimeUnit.SECONDS);
     }
     assertThat(upstream.count()).isEqualTo(1);
+  }
+
+  @Test
+  void aMirrorCopyIsNeverRetried() throws Exception {
+    String yaml = """
+        mesh: {defaults: {mtlsMode: DISABLE}}
+        admin: {enabled: false}
+        services:
+          - name: api
+            ports: [{number: 80}]
+            endpoints: [{address: 10.0.0.1}, {address: 10.0.0.2}]
+            routes:
+              - mirror: {host: shadow}
+                retries: {attempts: 2, retryOn: ["503"], backoff: {baseInterval: 1ms, maxInterval: 1ms}}
+          - name: shadow
+            ports: [{number: 80}]
+            endpoints: [{address: 10.0.9.1}, {address: 10.0.9.2}]
+        """;
+    Recording upstream = new Recording(status(503));
+    try (Mesh mesh = mesh(dir, "client", yaml)) {
+      assertThat(mesh.outbound(get("api"), upstream).get(5, TimeUnit.SECONDS).status()).isEqualTo(503);
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> upstream.endpoints().stream().anyMatch(e -> e.startsWith("10.0.9")));
+    }
+    assertThat(upstream.endpoints().stream().filter(e -> e.startsWith("10.0.0"))).hasSize(3);
+    assertThat(upstream.endpoints().stream().filter(e -> e.startsWith("10.0.9"))).hasSize(1);
   }
 
   @Test
