@@ -98,8 +98,15 @@ public final class Mesh implements Closeable {
     MeshSnapshot snapshot = MeshSnapshot.compile(loaded, workload, 1, source.description(), clock.instant(),
         origins(docs));
 
-    MeshEnvironment env = new MeshEnvironment(workload, snapshot, clock, b.nanoTime, b.random, scheduler);
-    List<MeshFeature> created = new ArrayList<>();
+    // Written only here, during construction; read by features' lookups from any thread later.
+    List<MeshFeature> created = new CopyOnWriteArrayList<>();
+    MeshEnvironment env = new MeshEnvironment(workload, snapshot, clock, b.nanoTime, b.random, scheduler,
+        new MeshEnvironment.Features() {
+          @Override
+          public <T> @Nullable T get(Class<T> type) {
+            return find(created, type);
+          }
+        });
     try {
       for (MeshFeature.Factory f : BuiltInFeatures.FACTORIES) {
         created.add(f.create(env));
@@ -274,6 +281,10 @@ public final class Mesh implements Closeable {
 
   /** The feature of type {@code type} (for adapters: the TLS context, the endpoint registry...), or null. */
   public <T> @Nullable T feature(Class<T> type) {
+    return find(features, type);
+  }
+
+  private static <T> @Nullable T find(List<MeshFeature> features, Class<T> type) {
     for (MeshFeature f : features) {
       if (type.isInstance(f)) {
         return type.cast(f);

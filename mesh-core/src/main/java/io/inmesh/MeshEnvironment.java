@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param random a random source for the feature's own draws, or null for ThreadLocalRandom
  * @param scheduler the mesh's scheduler for timers (DNS refresh, ejection expiry, rotation, backoff); owned by the
  *     mesh, never shut down by a feature
+ * @param features the mesh's other features: those created before this one while it is being created (so a feature
+ *     can use one listed before it in the built-in order), all of them afterwards
  */
 public record MeshEnvironment(
     WorkloadIdentity workload,
@@ -23,4 +25,32 @@ public record MeshEnvironment(
     Clock clock,
     java.util.function.LongSupplier nanoTime,
     @Nullable RandomGenerator random,
-    ScheduledExecutorService scheduler) {}
+    ScheduledExecutorService scheduler,
+    Features features) {
+
+  /** An environment whose mesh has no other features (tests, standalone use). */
+  public MeshEnvironment(WorkloadIdentity workload, MeshSnapshot initialSnapshot, Clock clock,
+      java.util.function.LongSupplier nanoTime, @Nullable RandomGenerator random,
+      ScheduledExecutorService scheduler) {
+    this(workload, initialSnapshot, clock, nanoTime, random, scheduler, Features.NONE);
+  }
+
+  /** The mesh's feature of type {@code type}, or null (not present, or created after the caller). */
+  public <T> @Nullable T feature(Class<T> type) {
+    return features.get(type);
+  }
+
+  /** Looks up the features of one mesh. */
+  public interface Features {
+    /** No features. */
+    Features NONE = new Features() {
+      @Override
+      public <T> @Nullable T get(Class<T> type) {
+        return null;
+      }
+    };
+
+    /** The feature of type {@code type}, or null. */
+    <T> @Nullable T get(Class<T> type);
+  }
+}

@@ -15,6 +15,12 @@ import io.inmesh.resilience.internal.BreakerGroup;
 import io.inmesh.resilience.internal.ConnectionLimits;
 import io.inmesh.resilience.internal.Counters;
 import io.inmesh.resilience.internal.DeadlineFilters;
+import io.inmesh.resilience.internal.HealthChecks;
+import io.inmesh.resilience.internal.OutlierDetector;
+import io.inmesh.resilience.internal.OutlierFilter;
+import io.inmesh.lb.LoadBalancing;
+import io.inmesh.tls.MeshTls;
+import org.jspecify.annotations.Nullable;
 import io.inmesh.resilience.internal.OverloadFilter;
 import io.inmesh.resilience.internal.Plans;
 import io.inmesh.resilience.internal.RetryBudget;
@@ -64,6 +70,8 @@ public final class Resilience implements MeshFeature {
   private final List<Consumer<BreakerTransition>> breakerListeners = new CopyOnWriteArrayList<>();
   private final Plans.Registries registries;
   private volatile Plans plans;
+  private final @Nullable OutlierDetector outliers;
+  private final @Nullable HealthChecks healthChecks;
 
   /** Creates the feature for one mesh (listed in {@code BuiltInFeatures}). */
   public static Resilience create(MeshEnvironment env) {
@@ -81,6 +89,15 @@ public final class Resilience implements MeshFeature {
         env.nanoTime(),
         (service, destination, cb) -> new BreakerGroup(service, destination, cb, env.clock(), this::breakerTransition));
     this.plans = Plans.build(env.initialSnapshot(), registries);
+    // Ejection and health act through the load balancer's per-endpoint state (LoadBalancing is created before us).
+    LoadBalancing lb = env.feature(LoadBalancing.class);
+    this.outliers = lb == null ? null
+        : new OutlierDetector(lb, MeshTelemetry.of(env), env.scheduler(), env.nanoTime(), counters);
+    this.healthChecks = lb == null ? null
+        : new HealthChecks(lb, env.feature(MeshTls.class), env.scheduler(), counters);
+    if (healthChecks != null) {
+      healthChecks.apply(env.initialSnapshot());
+    }
   }
 
   @Override
@@ -88,6 +105,20 @@ public final class Resilience implements MeshFeature {
     Plans p = Plans.build(snapshot, registries);
     Plans.retainOnly(p, registries);
     plans = p;
+    if (healthChecks != null) {
+      healthChecks.apply(snapshot);
+    }
+    if (outliers != null) {
+      outliers.retainKnownEndpoints(snapshot.services().services().stream()
+          .map(io.inmesh.routing.CompiledService::key).collect(java.util.stream.Collectors.toSet()));
+    }
+  }
+
+  @Override
+  public void close() {
+    if (healthChecks != null) {
+      healthChecks.close();
+    }
   }
 
   private Plans plans(MeshSnapshot snapshot) {
@@ -115,6 +146,12 @@ public final class Resilience implements MeshFeature {
           Plans p = plans(s);
           return p.anyBreaker() ? new BreakerFilter(p, counters) : null;
         }),
+        new MeshStage("outlier-detection", StagePosition.after(OutboundRole.CIRCUIT_BREAKER),
+            s -> outliers == null || s.services().services().stream()
+                .noneMatch(svc -> OutlierDetector.active(svc.trafficPolicy().outlierDetection())
+                    || svc.subsets().values().stream()
+                        .anyMatch(sub -> OutlierDetector.active(sub.trafficPolicy().outlierDetection())))
+                ? null : new OutlierFilter(outliers)),
         // Always present: an inherited deadline may bound any request, whatever the routes say.
         new MeshStage("attempt-timeout", StagePosition.at(OutboundRole.ATTEMPT_TIMEOUT),
             s -> new AttemptTimeoutFilter(plans(s), env.scheduler(), counters)),
@@ -137,6 +174,8 @@ public final class Resilience implements MeshFeature {
         counters.overloads.sum(),
         counters.circuitOpenRejections.sum(),
         counters.breakerTransitions.sum(),
+        counters.ejections.sum(),
+        counters.healthCheckFailures.sum(),
         breakers);
   }
 

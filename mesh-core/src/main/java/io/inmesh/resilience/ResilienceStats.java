@@ -15,6 +15,8 @@ import java.util.List;
  * @param overloads requests that failed fast with {@link OverloadedException}
  * @param circuitOpenRejections attempts that failed fast with {@link CircuitOpenException}
  * @param breakerTransitions circuit-breaker state changes
+ * @param ejections endpoints ejected by outlier detection
+ * @param healthCheckFailures active health checks that failed (no answer, or an unexpected status)
  * @param breakers every circuit breaker and its state
  */
 public record ResilienceStats(
@@ -27,6 +29,8 @@ public record ResilienceStats(
     long overloads,
     long circuitOpenRejections,
     long breakerTransitions,
+    long ejections,
+    long healthCheckFailures,
     List<BreakerState> breakers) {
 
   public ResilienceStats {

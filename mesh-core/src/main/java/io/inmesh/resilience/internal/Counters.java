@@ -13,4 +13,6 @@ public final class Counters {
   public final LongAdder overloads = new LongAdder();
   public final LongAdder circuitOpenRejections = new LongAdder();
   public final LongAdder breakerTransitions = new LongAdder();
+  public final LongAdder ejections = new LongAdder();
+  public final LongAdder healthCheckFailures = new LongAdder();
 }
