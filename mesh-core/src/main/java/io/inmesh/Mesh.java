@@ -106,7 +106,7 @@ public final class Mesh implements Closeable {
           public <T> @Nullable T get(Class<T> type) {
             return find(created, type);
           }
-        });
+        }, () -> status); // null until start-up completes
     try {
       for (MeshFeature.Factory f : BuiltInFeatures.FACTORIES) {
         created.add(f.create(env));

@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  *     mesh, never shut down by a feature
  * @param features the mesh's other features: those created before this one while it is being created (so a feature
  *     can use one listed before it in the built-in order), all of them afterwards
+ * @param configStatus the mesh's configuration status now (version, counters, last rejection, last-good copy)
  */
 public record MeshEnvironment(
     WorkloadIdentity workload,
@@ -26,13 +27,14 @@ public record MeshEnvironment(
     java.util.function.LongSupplier nanoTime,
     @Nullable RandomGenerator random,
     ScheduledExecutorService scheduler,
-    Features features) {
+    Features features,
+    java.util.function.Supplier<@Nullable ConfigStatus> configStatus) {
 
   /** An environment whose mesh has no other features (tests, standalone use). */
   public MeshEnvironment(WorkloadIdentity workload, MeshSnapshot initialSnapshot, Clock clock,
       java.util.function.LongSupplier nanoTime, @Nullable RandomGenerator random,
       ScheduledExecutorService scheduler) {
-    this(workload, initialSnapshot, clock, nanoTime, random, scheduler, Features.NONE);
+    this(workload, initialSnapshot, clock, nanoTime, random, scheduler, Features.NONE, () -> null);
   }
 
   /** The mesh's feature of type {@code type}, or null (not present, or created after the caller). */

@@ -109,12 +109,12 @@ class AdminCommandsTest {
   }
 
   @Test
-  void checkPassesWhenTheGivenConfigIsAppliedAndSkipsWhatItCannotSee() {
+  void checkPassesWhenTheGivenConfigIsAppliedAndTheCertificateIsValid() {
     CliRun run = CliRun.mesh("check", "--admin", admin, "--config", file.toString());
     assertThat(run.outLines()).contains("[ok]   config loads: 3 services, 1 route, 0 policies")
         .anyMatch(l -> l.startsWith("[ok]   admin reachable"))
         .anyMatch(l -> l.startsWith("[ok]   config applied: v1 "))
-        .anyMatch(l -> l.startsWith("[skip] identity certificate: "))
+        .anyMatch(l -> l.startsWith("[ok]   identity certificate: spiffe://cluster.local/ns/shop/sa/frontend valid until "))
         .anyMatch(l -> l.startsWith("[ok]   healthy endpoints"));
     assertThat(run.exitCode()).isZero();
   }

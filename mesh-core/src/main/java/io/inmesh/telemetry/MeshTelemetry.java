@@ -190,6 +190,25 @@ public final class MeshTelemetry implements MeshFeature, ConfigListener {
     return new Recorder(sinks, current).connectionPeer(c, service);
   }
 
+  /** What the admin pages say of the workload identity (from the mTLS feature, when the mesh has one). */
+  private record IdentityView(boolean healthy, boolean required, String detail) {}
+
+  private @Nullable IdentityView identity() {
+    io.inmesh.tls.MeshTls tls = env.feature(io.inmesh.tls.MeshTls.class);
+    if (tls == null) {
+      return null;
+    }
+    io.inmesh.tls.IdentityStatus st = tls.status();
+    boolean required = io.inmesh.tls.PeerAuthentications.mtlsConfigured(current.config());
+    java.time.Instant notAfter = st.notAfter();
+    // "Near expiry": less than a tenth of a day left means rotation has been failing for most of the lifetime.
+    boolean nearExpiry = notAfter != null && notAfter.isBefore(env.clock().instant().plusSeconds(8640));
+    String detail = st.identity() == null ? "no identity (" + st.lastError() + ")"
+        : st.identity() + " valid until " + notAfter + (nearExpiry ? " (NEAR EXPIRY)" : "")
+            + (st.lastError() == null ? "" : "; last error: " + st.lastError());
+    return new IdentityView(st.healthy() && !nearExpiry, required, detail);
+  }
+
   /** Outlier detection ejected an endpoint of {@code service}. */
   public void outlierEjection(String service) {
     metrics.ejection(service);
@@ -228,8 +247,20 @@ public final class MeshTelemetry implements MeshFeature, ConfigListener {
     @Override
     public Health readiness() {
       MeshSnapshot s = current;
-      // Identity is the mTLS feature's; it reports its own readiness when it publishes one.
-      return new Health(true, "config: v" + s.version() + " " + s.shortHash() + " applied");
+      StringBuilder detail = new StringBuilder("config: v" + s.version() + " " + s.shortHash() + " applied");
+      boolean ok = true;
+      ConfigStatus status = env.configStatus().get();
+      if (status != null && status.usingLastGoodCopy()) {
+        // Serving, but on the persisted copy: the config source has not answered since start-up.
+        ok = false;
+        detail.append(" from the last good copy; config source ").append(status.source()).append(" not reachable");
+      }
+      IdentityView id = identity();
+      if (id != null) {
+        detail.append("\nidentity: ").append(id.detail());
+        ok &= id.healthy() || !id.required();
+      }
+      return new Health(ok, detail.toString());
     }
 
     @Override
@@ -296,8 +327,23 @@ public final class MeshTelemetry implements MeshFeature, ConfigListener {
           .field("loadedAt", s.loadedAt().toString())
           .field("appliedCount", applied.get())
           .field("rejectedCount", rejected.get())
-          .field("tracing", tracing.source())
-          .name("lastRejection");
+          .field("tracing", tracing.source());
+      ConfigStatus status = env.configStatus().get();
+      j.field("usingLastGoodCopy", status != null && status.usingLastGoodCopy());
+      j.name("origins").beginArray();
+      for (String origin : s.origins()) {
+        j.value(origin); // file paths, or etcd keys with the revision applied (key@revision)
+      }
+      j.endArray();
+      IdentityView id = identity();
+      j.name("identity");
+      if (id == null) {
+        j.value((String) null);
+      } else {
+        j.beginObject().field("healthy", id.healthy()).field("required", id.required())
+            .field("detail", id.detail()).endObject();
+      }
+      j.name("lastRejection");
       ConfigStatus.ConfigRejection r = lastRejection;
       if (r == null) {
         j.value((String) null);
