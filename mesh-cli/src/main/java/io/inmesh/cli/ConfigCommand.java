@@ -13,8 +13,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code mesh config ...}: the configuration of a running workload. */
 @Command(name = "config", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
-    description = "Inspects the configuration of a running workload.",
-    subcommands = {ConfigCommand.Show.class})
+    description = "Inspects the configuration of a running workload, or the shared configuration in etcd.",
+    subcommands = {ConfigCommand.Show.class, EtcdCommands.Push.class, EtcdCommands.Get.class})
 final class ConfigCommand implements Callable<Integer> {
   @Spec CommandSpec spec = CommandSpec.create();
 

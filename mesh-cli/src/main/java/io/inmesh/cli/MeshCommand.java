@@ -41,6 +41,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       EdgesCommand.class,
       TapCommand.class,
       ConfigCommand.class,
+      EtcdCommands.Endpoints.class,
       CheckCommand.class,
       HelpCommand.class,
     })
