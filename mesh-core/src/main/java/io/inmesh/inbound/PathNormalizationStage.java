@@ -55,7 +55,7 @@ final class PathNormalizationStage implements MeshFilter {
       return CompletableFuture.completedFuture(MeshResponse.synthesized(400));
     }
     ctx.attribute(InboundAttributes.NORMALIZED_PATH, path);
-    return next.execute(ctx, path.equals(request.path()) ? request : new NormalizedRequest(request, path));
+    return next.execute(ctx, path.equals(request.path()) ? request : request.withPath(path));
   }
 
   /** Why the container's path differs from the one authorization would judge, or null when they agree. */

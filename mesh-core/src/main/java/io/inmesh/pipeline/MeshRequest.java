@@ -2,6 +2,7 @@ package io.inmesh.pipeline;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -61,6 +62,30 @@ public interface MeshRequest {
       start = amp + 1;
     }
     return null;
+  }
+
+  /** This request with header {@code name} set to {@code value} (replacing its values), as a view: nothing copied. */
+  default MeshRequest withHeader(String name, String value) {
+    return new HeaderOverlay(this, Map.of(HeaderOverlay.lower(name), value));
+  }
+
+  /**
+   * This request with the given headers set (replacing their values), as a view. The map's keys must be lower case
+   * and it must not change afterwards.
+   */
+  default MeshRequest withHeaders(Map<String, String> lowerCaseHeaders) {
+    return lowerCaseHeaders.isEmpty() ? this : new HeaderOverlay(this, lowerCaseHeaders);
+  }
+
+  /** This request with another path (a normalised or rewritten one), as a view. */
+  default MeshRequest withPath(String path) {
+    Objects.requireNonNull(path, "path");
+    return new ForwardingMeshRequest(this) {
+      @Override
+      public String path() {
+        return path;
+      }
+    };
   }
 
   private static String decode(String s) {

@@ -64,7 +64,7 @@ public final class AttemptTimeoutFilter implements MeshFilter {
           + ctx.attempt() + " was sent"));
     }
     CompletableFuture<MeshResponse> result =
-        next.execute(ctx, new WithHeader(request, MeshDeadline.HEADER, Long.toString(millis)));
+        next.execute(ctx, request.withHeader(MeshDeadline.HEADER, Long.toString(millis)));
     if (result.isDone()) {
       return result;
     }

@@ -91,7 +91,7 @@ public final class RetryFilter implements MeshFilter {
     int n = ctx.attempt();
     String value = n <= CACHED_ATTEMPTS ? ATTEMPT_VALUES[n] : Integer.toString(n);
     try {
-      return next.execute(ctx, new WithHeader(request, Retries.ATTEMPT_HEADER, value));
+      return next.execute(ctx, request.withHeader(Retries.ATTEMPT_HEADER, value));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

@@ -21,6 +21,14 @@ import org.slf4j.LoggerFactory;
  * RETRY, which also writes the trace headers) and inbound (server span around the application, outermost).
  */
 public final class TelemetryFilters {
+  /** Writes trace headers into a carrier map with lower-case names (MeshRequest.withHeaders wants them so). */
+  private static final io.opentelemetry.context.propagation.TextMapSetter<Map<String, String>> LOWER_CASE_SETTER =
+      (carrier, key, value) -> {
+        if (carrier != null) {
+          carrier.put(key.toLowerCase(java.util.Locale.ROOT), value);
+        }
+      };
+
   private static final Logger log = LoggerFactory.getLogger(TelemetryFilters.class);
   /** The request's span (client or server), for the attempt stage and the access log. */
   static final MeshContext.Key<Span> SPAN = MeshContext.Key.of("inmesh.telemetry.span");
@@ -72,9 +80,9 @@ public final class TelemetryFilters {
         }
         context = context.with(attempt);
       }
-      Map<String, String> carrier = HeaderOverlay.newCarrier();
-      tracing.propagator().inject(context, carrier, HeaderOverlay.SETTER);
-      MeshRequest traced = carrier.isEmpty() ? request : new HeaderOverlay(request, carrier);
+      Map<String, String> carrier = new java.util.LinkedHashMap<>(4);
+      tracing.propagator().inject(context, carrier, LOWER_CASE_SETTER);
+      MeshRequest traced = request.withHeaders(carrier);
       CompletableFuture<MeshResponse> f = call(next, ctx, traced);
       if (attempt == null) {
         return f;
