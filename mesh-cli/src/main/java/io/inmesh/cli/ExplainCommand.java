@@ -3,6 +3,10 @@ package io.inmesh.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.inmesh.Mesh;
+import io.inmesh.pipeline.MeshRequest;
+import io.inmesh.routing.CompiledService;
+import io.inmesh.routing.OutboundExplainer;
+import io.inmesh.routing.OutboundExplanation;
 import io.inmesh.MeshSnapshot;
 import io.inmesh.WorkloadIdentity;
 import io.inmesh.authz.AuthorizationDecision;
@@ -91,6 +95,12 @@ final class ExplainCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "PORT", description = "The port the request arrives on.")
   int port = -1;
 
+  @Option(names = "--to", paramLabel = "SERVICE",
+      description = "Explain a call from --workload to SERVICE: adds the client's view (route, destinations,"
+          + " timeout, retries, mirror, fault, balancer) as \"outbound\", and explains \"inbound\" at SERVICE with"
+          + " the caller's identity (unless --principal says otherwise).")
+  @Nullable String to;
+
   @Override
   public Integer call() throws Exception {
     InboundProbe probe = probe();
@@ -113,7 +123,26 @@ final class ExplainCommand implements Callable<Integer> {
     MeshSnapshot snapshot = MeshSnapshot.compile(loaded, identity, 1, String.valueOf(config), Instant.now());
 
     Map<String, Object> root = new LinkedHashMap<>();
-    root.put("inbound", json(InboundExplainer.explain(snapshot, probe)));
+    if (to == null) {
+      root.put("inbound", json(InboundExplainer.explain(snapshot, probe)));
+    } else {
+      // The client's view, by the caller's route table; then the server's, with the caller's identity.
+      MeshRequest request = MeshRequest.builder().method(method).authority(to).target(path)
+          .headers(probe.headers()).build();
+      OutboundExplanation outbound = OutboundExplainer.explain(snapshot, request);
+      CompiledService target = snapshot.services().resolve(to);
+      if (target != null) {
+        Mesh.Builder server = Mesh.builder().workload(target.name()).namespace(target.namespace());
+        WorkloadIdentity serverIdentity = server.resolveWorkload(loaded.config());
+        MeshSnapshot serverSnapshot = MeshSnapshot.compile(loaded, serverIdentity, 1, String.valueOf(config),
+            Instant.now());
+        String caller = principal != null ? probe.principal()
+            : identity.spiffeId(loaded.config().mesh().trustDomain()).principal();
+        InboundProbe atServer = new InboundProbe(method, path, to, probe.headers(), caller, sourceIp, port);
+        root.put("inbound", json(InboundExplainer.explain(serverSnapshot, atServer)));
+      }
+      root.put("outbound", json(outbound));
+    }
     PrintWriter out = spec.commandLine().getOut();
     out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root));
     out.flush();
@@ -149,6 +178,44 @@ final class ExplainCommand implements Callable<Integer> {
     }
     return new InboundProbe(method, path, authority != null ? authority : workload, h.build(), caller, sourceIp,
         port);
+  }
+
+  /** The outbound member in the shape: service by name, shares in percent, durations as written. */
+  private static Map<String, Object> json(OutboundExplanation e) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("service", e.service() == null ? null : e.service().substring(e.service().indexOf('/') + 1));
+    m.put("route", e.route());
+    m.put("routeName", e.routeName());
+    List<Map<String, Object>> destinations = new ArrayList<>();
+    for (OutboundExplanation.Destination d : e.destinations()) {
+      Map<String, Object> dm = new LinkedHashMap<>();
+      dm.put("service", d.service());
+      dm.put("subset", d.subset());
+      dm.put("weight", number(d.weight()));
+      destinations.add(dm);
+    }
+    m.put("destinations", destinations);
+    m.put("timeout", e.timeout());
+    m.put("retries", e.retries());
+    List<Map<String, Object>> mirrors = new ArrayList<>();
+    for (OutboundExplanation.Mirror mirror : e.mirrors()) {
+      Map<String, Object> mm = new LinkedHashMap<>();
+      mm.put("service", mirror.service());
+      mm.put("subset", mirror.subset());
+      mm.put("percentage", number(mirror.percentage()));
+      mirrors.add(mm);
+    }
+    m.put("mirror", mirrors.isEmpty() ? null : mirrors.size() == 1 ? mirrors.get(0) : mirrors);
+    m.put("fault", e.fault());
+    m.put("loadBalancer", e.loadBalancer());
+    if (e.error() != null) {
+      m.put("error", e.error());
+    }
+    return m;
+  }
+
+  private static Number number(double v) {
+    return v == Math.rint(v) ? (Number) (long) v : (Number) v;
   }
 
   private static Map<String, Object> json(InboundExplanation e) {
