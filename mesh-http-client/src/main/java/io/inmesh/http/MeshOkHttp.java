@@ -37,8 +37,9 @@ import okhttp3.OkHttpClient;
  * are sent over mTLS with the mesh's identity, whatever scheme the application wrote, and the server must present
  * the service's SPIFFE identity; {@code SIMPLE} uses the client's own TLS trust, checking the certificate against the
  * service's {@code tls.sni} or first host name; {@code DISABLE} is plaintext.
- * OkHttp's {@code retryOnConnectionFailure} is turned off for attempts: the mesh's retries replace it, so a failed
- * connection is retried once, by the mesh, under its budget and idempotency rules, not twice.
+ * OkHttp's {@code retryOnConnectionFailure} is kept as the client has it: OkHttp then reconnects to the same endpoint
+ * when a pooled connection proves dead before any response (a stale keep-alive connection), while the mesh's retries
+ * go to other endpoints under the retry budget and the idempotency guard.
  */
 public final class MeshOkHttp {
   private MeshOkHttp() {}
@@ -58,8 +59,10 @@ public final class MeshOkHttp {
     // The user's application interceptors run once, on the logical call, around the mesh; each attempt carries the
     // network interceptors only.
     attemptsBuilder.interceptors().clear();
-    // The mesh retries (with its budget and idempotency guard); OkHttp's own silent retry would multiply them.
-    attemptsBuilder.retryOnConnectionFailure(false);
+    // OkHttp's retryOnConnectionFailure stays as the user set it (default on): it re-sends on a fresh connection to
+    // the SAME endpoint only when a pooled connection turns out to be dead before a response, which the mesh cannot
+    // tell apart from a real failure (and so could not retry for a POST). The mesh's own retries go to other
+    // endpoints, under the budget and the idempotency guard; the two do not compound beyond one reconnect per try.
     // SIMPLE (plain TLS to a service outside the mesh): the user's trust, with the certificate checked against the
     // service's host name (or its tls.sni), not against the internal name in the URL.
     javax.net.ssl.HostnameVerifier userVerifier = client.hostnameVerifier();

@@ -27,6 +27,7 @@ import java.util.concurrent.Executor;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import io.inmesh.config.TrafficPolicy;
+import io.inmesh.resilience.Retries;
 import io.inmesh.routing.CompiledService;
 import io.inmesh.tls.MeshClientTls;
 import io.inmesh.tls.MeshTls;
@@ -158,6 +159,12 @@ public final class JdkMeshClient extends HttpClient {
   /** Sends one attempt (or a mirror copy, whose body is discarded) to the endpoint the pipeline chose. */
   private <T> CompletableFuture<MeshResponse> attempt(MeshContext ctx, MeshRequest request, HttpRequest user,
       ClientRequest original, HttpResponse.BodyHandler<T> handler, Set<CompletableFuture<?>> sending) {
+    if (!TrafficFeature.isMirrorCopy(ctx) && ctx.attribute(Retries.BODY_REPLAYABLE) == null) {
+      // A publisher of known length up to 64 KiB (ofString, ofByteArray...) can be subscribed again on a retry; one
+      // of unknown length (ofInputStream, a stream) cannot be relied on to: never retried.
+      long length = user.bodyPublisher().map(HttpRequest.BodyPublisher::contentLength).orElse(0L);
+      ctx.attribute(Retries.BODY_REPLAYABLE, length >= 0 && length <= Retries.MAX_REPLAYABLE_BODY_BYTES);
+    }
     HttpRequest wire;
     try {
       wire = wireRequest(ctx, request, user, original);

@@ -7,6 +7,7 @@ import io.inmesh.pipeline.MeshRequest;
 import io.inmesh.pipeline.MeshResponse;
 import io.inmesh.pipeline.MeshService;
 import io.inmesh.config.TrafficPolicy;
+import io.inmesh.resilience.Retries;
 import io.inmesh.routing.CompiledService;
 import io.inmesh.traffic.TrafficFeature;
 import java.io.IOException;
@@ -114,6 +115,9 @@ public final class MeshInterceptor implements Interceptor {
     @Override
     public CompletableFuture<MeshResponse> execute(MeshContext ctx, MeshRequest request) {
       boolean mirror = TrafficFeature.isMirrorCopy(ctx);
+      if (!mirror && ctx.attribute(Retries.BODY_REPLAYABLE) == null) {
+        ctx.attribute(Retries.BODY_REPLAYABLE, replayable(user.body()));
+      }
       Call call;
       try {
         TrafficPolicy.ClientTlsMode mode = Transports.tlsMode(ctx);
@@ -146,7 +150,7 @@ public final class MeshInterceptor implements Interceptor {
         return; // ended (timed out) before it started
       }
       try {
-        Response response = call.execute();
+        Response response = bufferSmallBody(call.execute());
         if (!result.complete(meshResponse(response))) {
           response.close();
         }
@@ -202,6 +206,45 @@ public final class MeshInterceptor implements Interceptor {
     }
   }
 
+  /**
+   * Whether the body can be sent again on a retry: OkHttp writes a regular body anew for each call, so a body of
+   * known length up to the 64 KiB buffer limit is replayable; a one-shot, duplex, streaming (unknown length) or
+   * larger body is not, and the retry stage then never retries the request.
+   */
+  static boolean replayable(@Nullable RequestBody body) {
+    if (body == null) {
+      return true;
+    }
+    if (body.isOneShot() || body.isDuplex()) {
+      return false;
+    }
+    try {
+      long length = body.contentLength();
+      return length >= 0 && length <= Retries.MAX_REPLAYABLE_BODY_BYTES;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Reads a small body (known length up to 64 KiB) into OkHttp's buffer inside the attempt, so that a connection
+   * that breaks mid-body fails the attempt, which the retry stage can then retry on another endpoint, instead of
+   * failing the application's read after the response was handed over. Larger and unknown-length bodies stream.
+   */
+  static Response bufferSmallBody(Response response) throws IOException {
+    ResponseBody body = response.body();
+    long length = body == null ? -1 : body.contentLength();
+    if (length > 0 && length <= Retries.MAX_REPLAYABLE_BODY_BYTES) {
+      try {
+        body.source().require(length);
+      } catch (IOException e) {
+        response.close();
+        throw e;
+      }
+    }
+    return response;
+  }
+
   /** The OkHttp response of an attempt as the pipeline sees it (the body stays unread, for the application). */
   static MeshResponse meshResponse(Response response) {
     return new MeshResponse(response.code(), new OkHttpMeshHeaders(response.headers()), response);
@@ -217,6 +260,12 @@ public final class MeshInterceptor implements Interceptor {
 
     @Override
     public void onResponse(Call call, Response response) {
+      try {
+        response = bufferSmallBody(response);
+      } catch (IOException e) {
+        result.completeExceptionally(e);
+        return;
+      }
       if (!result.complete(meshResponse(response))) {
         response.close();
       }

@@ -103,6 +103,7 @@ class RetriesOnRealSocketsIT {
       int total = 3000;
       AtomicInteger done = new AtomicInteger();
       AtomicInteger failed = new AtomicInteger();
+      List<String> reasons = java.util.Collections.synchronizedList(new ArrayList<>());
       CountDownLatch stopped = new CountDownLatch(1);
       List<Future<?>> workers = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
@@ -111,9 +112,11 @@ class RetriesOnRealSocketsIT {
             try (Response r = client.newCall(new Request.Builder().url("http://shop/items").build()).execute()) {
               if (r.code() != 200 || !r.body().string().equals("ok")) {
                 failed.incrementAndGet();
+                reasons.add("status " + r.code());
               }
             } catch (IOException e) {
               failed.incrementAndGet();
+              reasons.add(e.toString());
             }
             if (done.incrementAndGet() == total / 3) {
               servers.get(1).stop(); // mid-run, with requests in flight on every server
@@ -127,7 +130,7 @@ class RetriesOnRealSocketsIT {
         w.get(120, TimeUnit.SECONDS);
       }
       assertThat(stopped.getCount()).isZero();
-      assertThat(failed.get()).isZero();
+      assertThat(failed.get()).as("failures: %s", reasons).isZero();
       assertThat(done.get()).isEqualTo(total);
       int survivors = received(servers.get(0), "GET") + received(servers.get(2), "GET");
       assertThat(survivors).isGreaterThanOrEqualTo(total - total / 3 - 8);
