@@ -116,7 +116,9 @@ class RetriesOnRealSocketsIT {
               }
             } catch (IOException e) {
               failed.incrementAndGet();
-              reasons.add(e.toString());
+              java.io.StringWriter sw = new java.io.StringWriter();
+              e.printStackTrace(new java.io.PrintWriter(sw));
+              reasons.add(sw.toString().lines().limit(14).collect(java.util.stream.Collectors.joining(" / ")));
             }
             if (done.incrementAndGet() == total / 3) {
               servers.get(1).stop(); // mid-run, with requests in flight on every server
