@@ -57,6 +57,9 @@ public record MeshConfig(
    * @param loadBalancer the load-balancer policy of services that do not set one
    * @param outlierDetection outlier detection for services that do not set it
    * @param connectionPool connection-pool limits for services that do not set them
+   * @param denialNamesPolicy a 403 body names the policy that denied ({@code RBAC: access denied by policy
+   *     production/deny-all}); off by default, because it tells callers about your policies (the access log and
+   *     {@code mesh explain} always name it)
    */
   public record Defaults(
       @Default("STRICT") MtlsMode mtlsMode,
@@ -65,7 +68,8 @@ public record MeshConfig(
       @Default("{attempts: 2, retryOn: [connect-failure, refused-stream, \"503\"]}") RouteConfig.RetryPolicy retries,
       TrafficPolicy.LoadBalancerSettings loadBalancer,
       TrafficPolicy.OutlierDetection outlierDetection,
-      TrafficPolicy.ConnectionPool connectionPool) {}
+      TrafficPolicy.ConnectionPool connectionPool,
+      @Default("false") boolean denialNamesPolicy) {}
 
   /**
    * Linkerd / Finagle retry budget: retries stay below {@code retryRatio} of requests over {@code ttl}, plus a reserve

@@ -61,7 +61,9 @@ final class AuthorizationStage implements MeshFilter {
       return next.execute(ctx, request);
     }
     ctx.addResponseFlag("RBAC");
-    ctx.attribute(InboundAttributes.REJECTION, DENIED_BODY);
+    ctx.attribute(InboundAttributes.REJECTION,
+        ctx.snapshot().config().mesh().defaults().denialNamesPolicy() && d.policy() != null
+            ? DENIED_BODY + " by policy " + d.policy() : DENIED_BODY);
     return CompletableFuture.completedFuture(MeshResponse.synthesized(403));
   }
 }

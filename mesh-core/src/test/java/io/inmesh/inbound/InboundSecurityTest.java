@@ -133,6 +133,17 @@ class InboundSecurityTest {
   }
 
   @Test
+  void namesTheDenyingPolicyInThe403BodyOnlyWhenTheConfigAsks() throws Exception {
+    mesh(CONFIG.replace("defaults: {mtlsMode: DISABLE}", "defaults: {mtlsMode: DISABLE, denialNamesPolicy: true}"));
+
+    MeshContext denied = send("/admin", FRONTEND, null);
+
+    assertThat(status(denied)).isEqualTo(403);
+    assertThat(denied.attribute(InboundAttributes.REJECTION))
+        .isEqualTo("RBAC: access denied by policy shop/deny-admin");
+  }
+
+  @Test
   void rateLimitsAfterAuthorizationSoDeniedCallersDrainNoTokens() throws Exception {
     mesh(CONFIG.replace("scope: CLIENT", "scope: INSTANCE"));
     for (int i = 0; i < 5; i++) {

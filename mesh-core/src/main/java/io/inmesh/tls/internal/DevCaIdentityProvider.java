@@ -67,7 +67,8 @@ public final class DevCaIdentityProvider implements IdentityProvider {
       }
       this.ca = loaded.ca();
     } catch (IOException e) {
-      throw new IdentityException("cannot load or create the dev CA in " + directory + ": " + e.getMessage(), e);
+      throw new IdentityException("cannot " + (createIfMissing ? "load or create" : "load") + " the dev CA in "
+          + directory + ": " + e.getMessage(), e);
     }
     this.updates = updates;
     WorkloadCertificate first = issue();

@@ -7,6 +7,7 @@ import io.inmesh.Mesh;
 import io.inmesh.http.MeshHttpClient;
 import io.inmesh.http.MeshOkHttp;
 import io.inmesh.servlet.MeshServlet;
+import io.inmesh.telemetry.MeshTelemetry;
 import io.inmesh.servlet.server.MeshJetty;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
@@ -109,6 +110,12 @@ class MeshMtlsEndToEndTest {
       assertThat(r.handshake()).isNotNull();
       assertThat(r.handshake().tlsVersion().javaName()).isIn("TLSv1.3", "TLSv1.2");
     }
+    // The server counted the accepted connection as mutual TLS, and none as plaintext.
+    String metrics = serverMesh.feature(MeshTelemetry.class).scrape();
+    assertThat(metrics).containsPattern(
+        "istio_tcp_connections_opened_total\\{[^}]*connection_security_policy=\"mutual_tls\"[^}]*} [1-9]");
+    assertThat(metrics).doesNotContainPattern(
+        "istio_tcp_connections_opened_total\\{[^}]*connection_security_policy=\"none\"[^}]*} [1-9]");
   }
 
   @Test

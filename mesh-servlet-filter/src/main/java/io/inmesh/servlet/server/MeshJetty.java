@@ -1,6 +1,12 @@
 package io.inmesh.servlet.server;
 
 import io.inmesh.Mesh;
+import io.inmesh.pipeline.Direction;
+import io.inmesh.telemetry.MeshTelemetry;
+import io.inmesh.telemetry.TcpConnection;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.ssl.SslConnection;
+import org.jspecify.annotations.Nullable;
 import io.inmesh.config.MtlsMode;
 import io.inmesh.tls.MeshTls;
 import org.eclipse.jetty.server.DetectorConnectionFactory;
@@ -45,7 +51,54 @@ public final class MeshJetty {
   /** A connector on {@code port} in the mode PeerAuthentication gives this workload for that port. */
   public static ServerConnector connector(Server server, Mesh mesh, int port) {
     MeshTls tls = MeshServers.tls(mesh);
-    return connector(server, tls, MeshServers.mode(tls, port, log), port);
+    ServerConnector connector = connector(server, tls, MeshServers.mode(tls, port, log), port);
+    MeshTelemetry telemetry = mesh.feature(MeshTelemetry.class);
+    if (telemetry != null) {
+      connector.addBean(new ConnectionMetrics(telemetry));
+    }
+    return connector;
+  }
+
+  /**
+   * Reports accepted connections for {@code istio_tcp_connections_opened_total} / {@code _closed_total} with their
+   * security policy: a TLS connection (client certificate required by the connector) is mutual TLS, a plain HTTP
+   * connection is not. Jetty calls the listener for every connection object of the chain: the TLS layer and the HTTP
+   * connection above it count once (the TLS one), the PERMISSIVE detector not at all.
+   */
+  static final class ConnectionMetrics implements Connection.Listener {
+    private final MeshTelemetry telemetry;
+
+    ConnectionMetrics(MeshTelemetry telemetry) {
+      this.telemetry = telemetry;
+    }
+
+    private static @Nullable TcpConnection describe(Connection c) {
+      if (c instanceof SslConnection) {
+        return new TcpConnection(Direction.INBOUND, null, null, true);
+      }
+      // The HTTP connection over a TLS endpoint was counted as the TLS one; the PERMISSIVE detector is no connection
+      // of its own (by class name: Jetty keeps both classes internal).
+      if (!(c.getEndPoint() instanceof SslConnection.SslEndPoint) && !c.getClass().getName().contains("Detector")) {
+        return new TcpConnection(Direction.INBOUND, null, null, false);
+      }
+      return null;
+    }
+
+    @Override
+    public void onOpened(Connection connection) {
+      TcpConnection t = describe(connection);
+      if (t != null) {
+        telemetry.connectionOpened(t);
+      }
+    }
+
+    @Override
+    public void onClosed(Connection connection) {
+      TcpConnection t = describe(connection);
+      if (t != null) {
+        telemetry.connectionClosed(t);
+      }
+    }
   }
 
   /** A connector on {@code port} (0: any free port) in {@code mode}. */
