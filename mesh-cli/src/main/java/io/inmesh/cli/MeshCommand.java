@@ -43,6 +43,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       ConfigCommand.class,
       EtcdCommands.Endpoints.class,
       CheckCommand.class,
+      DemoCommand.class,
       HelpCommand.class,
     })
 public final class MeshCommand implements Callable<Integer> {

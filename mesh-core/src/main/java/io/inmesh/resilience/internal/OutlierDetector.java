@@ -108,7 +108,11 @@ public final class OutlierDetector {
     return 0;
   }
 
-  private void eject(CompiledService service, OutlierDetection od, Endpoint endpoint, Tracker t) {
+  /**
+   * Serialised (ejections are rare: never on a request's happy path), so that two endpoints tripping at once cannot
+   * both pass the maxEjectionPercent check against the same count.
+   */
+  private synchronized void eject(CompiledService service, OutlierDetection od, Endpoint endpoint, Tracker t) {
     EndpointState state = lb.endpointState(service.key(), endpoint.address());
     if (state == null || state.ejected()) {
       return;
