@@ -48,8 +48,8 @@ class RotationUnderLoadTest {
     MeshTls serverTls;
     MeshTls clientTls;
     try (TlsWorld world = new TlsWorld(dir)) {
-      serverTls = world.workload(CATALOG, Duration.ofSeconds(2));
-      clientTls = world.workload(FRONTEND, Duration.ofSeconds(2));
+      serverTls = world.workload(CATALOG, Duration.ofSeconds(3));
+      clientTls = world.workload(FRONTEND, Duration.ofSeconds(3));
       Server server = new Server();
       ServerConnector connector = MeshJetty.connector(server, serverTls, MtlsMode.STRICT, 0);
       server.addConnector(connector);
@@ -60,7 +60,9 @@ class RotationUnderLoadTest {
       try {
         String url = "https://127.0.0.1:" + connector.getLocalPort() + "/";
         OkHttpClient client = TlsWorld.client(clientTls);
-        long deadline = System.nanoTime() + Duration.ofMillis(4500).toNanos();
+        // 3 s certificates renewed at 2 s: a second of margin even when a loaded machine delays the renewal timer;
+        // 6.5 s of load sees at least three renewals on each side.
+        long deadline = System.nanoTime() + Duration.ofMillis(6500).toNanos();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<?>> futures = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
