@@ -3,6 +3,7 @@ package io.inmesh.http.internal;
 import io.inmesh.discovery.Endpoint;
 import io.inmesh.routing.CompiledService;
 import java.util.Locale;
+import okhttp3.HttpUrl;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -39,6 +40,21 @@ public final class EndpointNames {
   }
 
   private final Map<String, Target> byName = new ConcurrentHashMap<>();
+  private final Map<String, HttpUrl> baseUrls = new ConcurrentHashMap<>();
+
+  /**
+   * {@code scheme://<internal name>:<port>/} for an endpoint of {@code service}, cached: OkHttp canonicalises a host
+   * name character by character, which costs more than the rest of building an attempt's URL.
+   */
+  public HttpUrl baseUrl(String scheme, CompiledService service, Endpoint endpoint) {
+    String key = scheme + "|" + service.key() + "|" + endpoint.address();
+    HttpUrl url = baseUrls.get(key);
+    if (url == null) {
+      url = new HttpUrl.Builder().scheme(scheme).host(name(service, endpoint)).port(endpoint.port()).build();
+      baseUrls.put(key, url);
+    }
+    return url;
+  }
 
   /** The internal name of {@code endpoint} as an endpoint of {@code service}. */
   public String name(CompiledService service, Endpoint endpoint) {

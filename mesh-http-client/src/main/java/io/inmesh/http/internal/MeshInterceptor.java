@@ -178,10 +178,9 @@ public final class MeshInterceptor implements Interceptor {
         return user; // outside the mesh (ALLOW_ANY): as the caller wrote it
       }
       RequestBody body = attemptBody(mirror);
-      HttpUrl url = user.url().newBuilder()
-          .scheme(mode == TrafficPolicy.ClientTlsMode.DISABLE ? "http" : "https")
-          .host(names.name(service, endpoint))
-          .port(endpoint.port())
+      // The endpoint's base URL is built (and its host name canonicalised) once, not per request.
+      HttpUrl url = names.baseUrl(mode == TrafficPolicy.ClientTlsMode.DISABLE ? "http" : "https", service, endpoint)
+          .newBuilder()
           .encodedPath(request.path())
           .encodedQuery(request.query())
           .build();
