@@ -42,14 +42,15 @@ final class CallerThread {
    *     {@code scheduler} checks it while the call waits or an attempt runs)
    * @param onCancel stops the work in flight when the call is canceled or the thread interrupted
    */
-  <T> T await(CompletableFuture<T> result, BooleanSupplier canceled, Runnable onCancel,
-      ScheduledExecutorService scheduler) throws IOException {
+  <T> T await(CompletableFuture<T> result, BooleanSupplier canceled, Runnable onCancel, CancelWatch watch)
+      throws IOException {
     result.whenComplete((r, e) -> tasks.add(WAKE_UP));
-    ScheduledFuture<?> watchdog = watch(scheduler, () -> {
+    Runnable check = () -> {
       if (canceled.getAsBoolean() && result.completeExceptionally(new IOException("Canceled"))) {
         onCancel.run();
       }
-    });
+    };
+    watch.add(check);
     try {
       while (!result.isDone()) {
         tasks.take().run();
@@ -59,9 +60,7 @@ final class CallerThread {
       onCancel.run();
       throw new InterruptedIOException("interrupted while waiting for the mesh");
     } finally {
-      if (watchdog != null) {
-        watchdog.cancel(false);
-      }
+      watch.remove(check);
       close();
     }
     try {
@@ -71,11 +70,32 @@ final class CallerThread {
     }
   }
 
-  private static @Nullable ScheduledFuture<?> watch(ScheduledExecutorService scheduler, Runnable check) {
-    try {
-      return scheduler.scheduleWithFixedDelay(check, CANCEL_CHECK_MILLIS, CANCEL_CHECK_MILLIS, TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException e) {
-      return null; // the mesh is closing: the call still ends with its own timeouts
+  /**
+   * Checks the calls waiting on their threads for cancellation: OkHttp's cancel does not wake an interceptor, and a
+   * thread blocked in an attempt's I/O cannot look itself. One periodic task per client for all its calls, rather
+   * than a timer scheduled and cancelled per call (which cost a context switch per request under load).
+   */
+  static final class CancelWatch {
+    private final java.util.Set<Runnable> checks = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    CancelWatch(ScheduledExecutorService scheduler) {
+      try {
+        scheduler.scheduleWithFixedDelay(() -> {
+          for (Runnable check : checks) {
+            check.run();
+          }
+        }, CANCEL_CHECK_MILLIS, CANCEL_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        // the mesh is closing: calls still end with their own timeouts
+      }
+    }
+
+    void add(Runnable check) {
+      checks.add(check);
+    }
+
+    void remove(Runnable check) {
+      checks.remove(check);
     }
   }
 

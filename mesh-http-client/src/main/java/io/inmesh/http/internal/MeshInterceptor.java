@@ -39,6 +39,7 @@ public final class MeshInterceptor implements Interceptor {
   private final Clients attempts;
   private final Clients detached;
   private final EndpointNames names;
+  private final CallerThread.CancelWatch cancelWatch;
 
   /**
    * The inner clients of one kind of call: {@code plain} for DISABLE (http) and SIMPLE (the user's TLS), {@code mtls}
@@ -61,6 +62,7 @@ public final class MeshInterceptor implements Interceptor {
     this.attempts = attempts;
     this.detached = detached;
     this.names = names;
+    this.cancelWatch = new CallerThread.CancelWatch(mesh.scheduler());
   }
 
   @Override
@@ -73,7 +75,7 @@ public final class MeshInterceptor implements Interceptor {
     Transport transport = new Transport(request, view);
     CompletableFuture<MeshResponse> result = mesh.outbound(view, transport);
     MeshResponse response = transport.caller.await(result, () -> chain.call().isCanceled(), transport::cancelAll,
-        mesh.scheduler());
+        cancelWatch);
     return toOkHttp(response, request);
   }
 
