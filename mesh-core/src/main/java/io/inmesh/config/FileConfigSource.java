@@ -1,5 +1,6 @@
 package io.inmesh.config;
 
+import io.inmesh.internal.Threads;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
@@ -252,14 +253,7 @@ public final class FileConfigSource implements ConfigSource {
         }
       }
     }
-    if (t != null) {
-      t.interrupt();
-      try {
-        t.join(TimeUnit.SECONDS.toMillis(5));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    Threads.stop(t);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.inmesh.config;
 
+import io.inmesh.internal.Threads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -296,14 +297,7 @@ public final class HttpConfigSource implements ConfigSource {
       closed = true;
       t = thread;
     }
-    if (t != null) {
-      t.interrupt();
-      try {
-        t.join(TimeUnit.SECONDS.toMillis(5));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    Threads.stop(t);
   }
 
   @Override

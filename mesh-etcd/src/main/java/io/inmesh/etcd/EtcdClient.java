@@ -1,5 +1,6 @@
 package io.inmesh.etcd;
 
+import io.inmesh.internal.Threads;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -249,12 +250,7 @@ public final class EtcdClient implements Closeable {
       if (c != null) {
         c.cancel();
       }
-      thread.interrupt();
-      try {
-        thread.join(TimeUnit.SECONDS.toMillis(5));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      Threads.stop(thread);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.inmesh.tls.internal;
 
+import io.inmesh.internal.Threads;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
@@ -126,11 +127,6 @@ final class FileWatcher implements AutoCloseable {
         log.debug("closing watch service", e);
       }
     }
-    thread.interrupt();
-    try {
-      thread.join(TimeUnit.SECONDS.toMillis(5));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Threads.stop(thread);
   }
 }
