@@ -95,7 +95,11 @@ final class DemoCommand implements Callable<Integer> {
     }, "mesh-demo-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     int code = child.waitFor();
-    Runtime.getRuntime().removeShutdownHook(hook);
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // This JVM is being stopped (Ctrl-C, kill): the hook is stopping the demo; its summary is already printed.
+    }
     return code;
   }
 
