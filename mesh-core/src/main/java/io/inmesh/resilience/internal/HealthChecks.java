@@ -130,7 +130,9 @@ public final class HealthChecks implements AutoCloseable {
     private void check(CompiledService s, EndpointState state) {
       boolean secure = tlsMode != TrafficPolicy.ClientTlsMode.DISABLE;
       if (tlsMode == TrafficPolicy.ClientTlsMode.ISTIO_MUTUAL) {
-        identityByAddress.put(state.address(), s.identity());
+        if (!s.identity().equals(identityByAddress.get(state.address()))) {
+          identityByAddress.put(state.address(), s.identity());
+        }
       }
       HttpRequest request;
       try {

@@ -73,7 +73,7 @@ public final class OutlierDetector {
     boolean error5xx;
     boolean gateway;
     if (failure != null) {
-      Throwable cause = unwrap(failure);
+      Throwable cause = FailureClassifier.unwrap(failure);
       if (cause instanceof CircuitOpenException || cause instanceof OverloadedException) {
         return; // refused locally: nothing reached the endpoint
       }
@@ -167,14 +167,5 @@ public final class OutlierDetector {
         .flatMap(k -> lb.endpointStates(k).stream().map(s -> k + "|" + s.address()))
         .collect(Collectors.toSet());
     trackers.keySet().retainAll(live);
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    Throwable c = t;
-    while ((c instanceof java.util.concurrent.CompletionException
-        || c instanceof java.util.concurrent.ExecutionException) && c.getCause() != null) {
-      c = c.getCause();
-    }
-    return c;
   }
 }

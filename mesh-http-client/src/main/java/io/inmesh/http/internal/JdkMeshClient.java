@@ -214,7 +214,10 @@ public final class JdkMeshClient extends HttpClient {
       if (mtls == null) {
         throw new IOException("service " + service.key() + " needs mTLS but the mesh has no TLS feature");
       }
-      identityByAddress.put(endpoint.address(), service.identity());
+      String address = endpoint.address();
+      if (!service.identity().equals(identityByAddress.get(address))) {
+        identityByAddress.put(address, service.identity()); // written once per endpoint, read on every handshake
+      }
     }
     String query = request.query();
     URI uri = URI.create((mode == TrafficPolicy.ClientTlsMode.DISABLE ? "http" : "https") + "://"
