@@ -48,6 +48,16 @@ final class HeaderOverlay extends ForwardingMeshRequest implements MeshHeaders {
     return n;
   }
 
+  @Override
+  public MeshHeaders overlayBase() {
+    return delegate().headers();
+  }
+
+  @Override
+  public Map<String, String> overlaid() {
+    return set;
+  }
+
   /** Header names are usually lower case already (HTTP/2 requires it); avoid the copy then. */
   static String lower(String name) {
     for (int i = 0; i < name.length(); i++) {

@@ -5,8 +5,7 @@ import io.inmesh.discovery.Endpoint;
 import io.inmesh.routing.CompiledRoute;
 import io.inmesh.routing.CompiledService;
 import io.inmesh.routing.WeightedDestination;
-import java.util.IdentityHashMap;
-import java.util.Map;
+import java.util.Arrays;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -46,11 +45,17 @@ public final class MeshContext {
   private @Nullable WeightedDestination destination;
   private int attempt = 1;
   private long deadlineNanos = NO_DEADLINE;
+  private long attemptDeadlineNanos = NO_DEADLINE;
   private @Nullable String peerPrincipal;
   private @Nullable String remoteAddress;
   private @Nullable Endpoint endpoint;
   private @Nullable String responseFlags;
-  private @Nullable Map<Key<?>, Object> attributes;
+  /**
+   * Attributes as alternating keys and values, searched linearly by key identity: a request carries a handful, and an
+   * array of eight slots is a third of the smallest IdentityHashMap (per request, on both sides).
+   */
+  private @Nullable Object @Nullable [] attributes;
+  private int attributeCount;
 
   /**
    * A context for one request.
@@ -139,6 +144,22 @@ public final class MeshContext {
     return this;
   }
 
+  /**
+   * When the attempt being sent must end, as a {@link System#nanoTime()} value, or {@link #NO_DEADLINE}: the bound the
+   * ATTEMPT_TIMEOUT stage sets before each attempt (its per-try timeout or what is left of the deadline, whichever
+   * ends first). The stage enforces it with a timer on the mesh scheduler; a transport that runs the attempt's I/O on
+   * the calling thread before returning may enforce it itself (a socket or call timeout) and then fails the attempt
+   * with {@link io.inmesh.resilience.MeshTimeoutException}, which the stage counts as its own.
+   */
+  public long attemptDeadlineNanos() {
+    return attemptDeadlineNanos;
+  }
+
+  public MeshContext attemptDeadlineNanos(long attemptDeadlineNanos) {
+    this.attemptDeadlineNanos = attemptDeadlineNanos;
+    return this;
+  }
+
   /** The peer's principal (Istio form) from mTLS, or null. */
   public @Nullable String peerPrincipal() {
     return peerPrincipal;
@@ -181,29 +202,72 @@ public final class MeshContext {
   public MeshContext addResponseFlag(String flag) {
     if (responseFlags == null) {
       responseFlags = flag;
-    } else if (!(',' + responseFlags + ',').contains(',' + flag + ',')) {
+    } else if (!hasFlag(responseFlags, flag)) {
       responseFlags = responseFlags + ',' + flag;
     }
     return this;
   }
 
+  /** Whether the response flags include {@code flag}. */
+  public boolean hasResponseFlag(String flag) {
+    return responseFlags != null && hasFlag(responseFlags, flag);
+  }
+
+  /** Whether the comma-separated {@code flags} include {@code flag}, without building strings (per request). */
+  private static boolean hasFlag(String flags, String flag) {
+    int i = flags.indexOf(flag);
+    while (i >= 0) {
+      int end = i + flag.length();
+      if ((i == 0 || flags.charAt(i - 1) == ',') && (end == flags.length() || flags.charAt(end) == ',')) {
+        return true;
+      }
+      i = flags.indexOf(flag, i + 1);
+    }
+    return false;
+  }
+
   /** The attribute stored under {@code key}, or null. */
   @SuppressWarnings("unchecked")
   public <T> @Nullable T attribute(Key<T> key) {
-    return attributes == null ? null : (T) attributes.get(key);
+    Object[] a = attributes;
+    if (a != null) {
+      for (int i = 0, n = attributeCount * 2; i < n; i += 2) {
+        if (a[i] == key) {
+          return (T) a[i + 1];
+        }
+      }
+    }
+    return null;
   }
 
   /** Stores an attribute (null removes it). */
   public <T> MeshContext attribute(Key<T> key, @Nullable T value) {
-    if (value == null) {
-      if (attributes != null) {
-        attributes.remove(key);
+    Object[] a = attributes;
+    int n = attributeCount * 2;
+    for (int i = 0; a != null && i < n; i += 2) {
+      if (a[i] == key) {
+        if (value != null) {
+          a[i + 1] = value;
+        } else {
+          // Move the last pair into the hole.
+          a[i] = a[n - 2];
+          a[i + 1] = a[n - 1];
+          a[n - 2] = null;
+          a[n - 1] = null;
+          attributeCount--;
+        }
+        return this;
       }
-    } else {
-      if (attributes == null) {
-        attributes = new IdentityHashMap<>(4);
+    }
+    if (value != null) {
+      if (a == null) {
+        a = attributes = new Object[8];
+      } else if (n == a.length) {
+        a = attributes = Arrays.copyOf(a, n * 2);
       }
-      attributes.put(key, value);
+      a[n] = key;
+      a[n + 1] = value;
+      attributeCount++;
     }
     return this;
   }

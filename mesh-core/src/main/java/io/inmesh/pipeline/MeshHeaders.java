@@ -24,6 +24,21 @@ public interface MeshHeaders {
   /** The header names present, lower-cased. */
   Set<String> names();
 
+  /**
+   * When these headers are another set of headers with some values set over them (what {@link MeshRequest#withHeader}
+   * and {@link MeshRequest#withHeaders} return), those underlying headers; else null. With {@link #overlaid()}, it
+   * lets an adapter apply only what the stages set (a trace header, say) to its own request instead of copying every
+   * header on every attempt.
+   */
+  default @Nullable MeshHeaders overlayBase() {
+    return null;
+  }
+
+  /** The values set over {@link #overlayBase()} (lower-case names, one value each); empty when it is null. */
+  default Map<String, String> overlaid() {
+    return Map.of();
+  }
+
   /** No headers. */
   static MeshHeaders empty() {
     return Simple.EMPTY;

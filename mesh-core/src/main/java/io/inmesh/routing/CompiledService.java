@@ -15,6 +15,8 @@ public final class CompiledService {
   private final SpiffeId identity;
   private final EffectiveTrafficPolicy trafficPolicy;
   private final Map<String, Subset> subsets;
+  /** Computed once: the outlier detector, balancer and telemetry look it up per request. */
+  private final String key;
   private RouteTable routes = new RouteTable(java.util.List.of());
 
   /** A subset with its label selector and traffic policy. */
@@ -27,6 +29,7 @@ public final class CompiledService {
     this.identity = identity;
     this.trafficPolicy = trafficPolicy;
     this.subsets = Map.copyOf(subsets);
+    this.key = namespace + "/" + config.name();
   }
 
   void routes(RouteTable routes) {
@@ -43,7 +46,7 @@ public final class CompiledService {
 
   /** {@code namespace/name}: unique in the mesh. */
   public String key() {
-    return namespace + "/" + config.name();
+    return key;
   }
 
   public ServiceConfig config() {

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.inmesh.Mesh;
 import io.inmesh.http.internal.EndpointNames;
+import io.inmesh.resilience.Resilience;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,6 +88,54 @@ class MeshOkHttpTest {
       assertThatThrownBy(call::execute).isInstanceOf(IOException.class);
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
       canceler.join();
+    }
+  }
+
+  @Test
+  void perTryTimeoutsEndAttemptsSentInlineAndQueuedAlike() throws Exception {
+    try (Upstreams upstreams = new Upstreams()) {
+      upstreams.v1a.stubFor(get(urlEqualTo("/slow")).atPriority(1).willReturn(aResponse().withFixedDelay(5000)));
+      upstreams.v1b.stubFor(get(urlEqualTo("/slow")).atPriority(1).willReturn(aResponse().withFixedDelay(5000)));
+      Mesh mesh = upstreams.mesh(dir, upstreams.config("""
+          - route: [{destination: {host: api-service, subset: v1}}]
+            timeout: 4s
+            retries: {attempts: 1, perTryTimeout: 300ms, retryOn: [5xx]}
+          """));
+      OkHttpClient client = MeshOkHttp.wrap(mesh, new OkHttpClient());
+      long start = System.nanoTime();
+
+      // The first attempt runs on the caller's thread (the call's timeout bounds it), the retry after a backoff is
+      // queued to that thread (the stage's timer bounds it): both end at 300 ms, and the stage counts both.
+      assertThatThrownBy(() -> client.newCall(new Request.Builder().url("http://api-service/slow").build()).execute())
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("attempt 2 timed out");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+      assertThat(mesh.feature(Resilience.class).stats().attemptTimeouts()).isEqualTo(2);
+      assertThat(Upstreams.received(upstreams.v1a).size() + Upstreams.received(upstreams.v1b).size()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void theAttemptDeadlineDoesNotCutAStreamedBodyTheApplicationIsReading() throws Exception {
+    try (Upstreams upstreams = new Upstreams()) {
+      String body = "x".repeat(200 * 1024); // above the 64 KiB the adapter buffers: streamed to the application
+      for (var upstream : List.of(upstreams.v1a, upstreams.v1b)) {
+        upstream.stubFor(get(urlEqualTo("/stream")).atPriority(1)
+            .willReturn(aResponse().withBody(body).withChunkedDribbleDelay(20, 1200)));
+      }
+      Mesh mesh = upstreams.mesh(dir, upstreams.config("""
+          - route: [{destination: {host: api-service, subset: v1}}]
+            retries: {attempts: 1, perTryTimeout: 300ms, retryOn: [5xx]}
+          """));
+      OkHttpClient client = MeshOkHttp.wrap(mesh, new OkHttpClient());
+
+      // The head arrives at once; the body takes 1.2 s, four times the per-try timeout, which bounds the attempt
+      // (up to the response's head), not the application's reading.
+      try (Response r = client.newCall(new Request.Builder().url("http://api-service/stream").build()).execute()) {
+        assertThat(r.code()).isEqualTo(200);
+        assertThat(r.body().string()).isEqualTo(body);
+      }
+      assertThat(mesh.feature(Resilience.class).stats().attemptTimeouts()).isZero();
     }
   }
 }

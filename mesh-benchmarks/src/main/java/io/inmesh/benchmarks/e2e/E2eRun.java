@@ -52,6 +52,8 @@ public final class E2eRun {
   private final Path work;
   private final Path out;
   private final boolean jfr;
+  /** Native memory tracking: each JVM's summary (heap, metaspace, code, threads...) written after each row. */
+  private final boolean nmt;
   private final boolean pin;
   private final List<Process> started = Collections.synchronizedList(new ArrayList<>());
   private final List<Double> loadAverages = new ArrayList<>();
@@ -63,11 +65,12 @@ public final class E2eRun {
     }
   }
 
-  private E2eRun(Mode mode, Path work, Path out, boolean jfr, boolean pin) {
+  private E2eRun(Mode mode, Path work, Path out, boolean jfr, boolean nmt, boolean pin) {
     this.mode = mode;
     this.work = work;
     this.out = out;
     this.jfr = jfr;
+    this.nmt = nmt;
     this.pin = pin;
   }
 
@@ -76,6 +79,7 @@ public final class E2eRun {
     List<String> variants = VARIANTS;
     Path out = Path.of("mesh-benchmarks/target");
     boolean jfr = false;
+    boolean nmt = false;
     Integer runs = null;
     Double warmup = null;
     for (int i = 0; i < args.length; i++) {
@@ -86,9 +90,10 @@ public final class E2eRun {
         case "--warmup" -> warmup = Double.parseDouble(args[++i]);
         case "--variants" -> variants = List.of(args[++i].split(","));
         case "--jfr" -> jfr = true;
+        case "--nmt" -> nmt = true;
         case "--out" -> out = Path.of(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + " (expected: --quick, --smoke, --runs N, --warmup SECONDS, --variants a,b, --jfr, --out DIR)");
+            + " (expected: --quick, --smoke, --runs N, --warmup SECONDS, --variants a,b, --jfr, --nmt, --out DIR)");
       }
     }
     if (runs != null || warmup != null) {
@@ -104,7 +109,7 @@ public final class E2eRun {
     Path work = Files.createTempDirectory("inmesh-e2e");
     // Not availableProcessors(): run-e2e.sh pins this JVM to core 0, which would make it 1.
     boolean pin = onlineCpus() >= 2 && onPath("taskset");
-    E2eRun run = new E2eRun(mode, work, out, jfr, pin);
+    E2eRun run = new E2eRun(mode, work, out, jfr, nmt, pin);
     Runtime.getRuntime().addShutdownHook(new Thread(run::stopAll));
     try {
       run.execute(variants);
@@ -314,8 +319,12 @@ public final class E2eRun {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(JVM_OPTS);
     if (jfr && (variant.equals("inmesh") || variant.equals(BASELINE))) {
-      cmd.add("-XX:StartFlightRecording=settings=profile,filename="
+      cmd.add("-XX:StartFlightRecording=settings=" + jfrSettings() + ",filename="
           + out.toAbsolutePath().resolve("e2e-" + variant + "-" + role + ".jfr"));
+    }
+    if (nmt) {
+      cmd.add("-XX:NativeMemoryTracking=summary");
+      cmd.add("-D" + LoadGenerator.NMT_DIR + "=" + out.toAbsolutePath());
     }
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
     cmd.addAll(args);
@@ -323,6 +332,20 @@ public final class E2eRun {
         .redirectError(work.resolve(variant + "-" + role + ".log").toFile());
     pb.environment().putAll(env);
     return track(pb.start());
+  }
+
+  /**
+   * JFR's "profile" settings with Java method sampling every 1 ms instead of 10 ms: at 10 ms a 40 s run of a
+   * mostly-waiting client gives a few hundred samples, too few to tell a 2 % stage from noise.
+   */
+  private String jfrSettings() throws IOException {
+    Path file = work.resolve("profile-1ms.jfc");
+    if (!Files.exists(file)) {
+      String profile = Files.readString(Path.of(System.getProperty("java.home"), "lib", "jfr", "profile.jfc"));
+      Files.writeString(file, profile.replaceFirst(
+          "(<setting name=\"period\" control=\"method-sampling-java-interval\">)[^<]*(</setting>)", "$11 ms$2"));
+    }
+    return file.toString();
   }
 
   private Process startNginx(Path conf, int port) throws Exception {

@@ -47,8 +47,10 @@ public final class LoadGenerator {
   private final OkHttpClient client;
   private final String baseUrl;
   private final Map<String, List<Long>> processes;
+  private final String variant;
 
-  private LoadGenerator(OkHttpClient client, String baseUrl, Map<String, List<Long>> processes) {
+  private LoadGenerator(String variant, OkHttpClient client, String baseUrl, Map<String, List<Long>> processes) {
+    this.variant = variant;
     this.client = client;
     this.baseUrl = baseUrl;
     this.processes = processes;
@@ -83,7 +85,7 @@ public final class LoadGenerator {
       }
       default -> throw new IllegalArgumentException("variant: " + variant);
     };
-    LoadGenerator gen = new LoadGenerator(client, args[1], processes);
+    LoadGenerator gen = new LoadGenerator(variant, client, args[1], processes);
     Map<String, Object> result = gen.run(Double.parseDouble(plan[0]), plan[1], Double.parseDouble(plan[2]));
     result.put("variant", variant);
     System.out.println("RESULT " + new ObjectMapper().writeValueAsString(result));
@@ -277,6 +279,22 @@ public final class LoadGenerator {
     return m;
   }
 
+  /** {@code jcmd PID VM.native_memory summary} into {@code file} (the last row's wins). */
+  private static void nativeMemorySummary(long pid, Path file) {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    try {
+      Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "VM.native_memory", "summary")
+          .redirectErrorStream(true).redirectOutput(file.toFile()).start();
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    } catch (IOException e) {
+      System.err.println("[e2e] jcmd failed: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Per-thread ticks and context switches of the JVMs (the client and the application). */
   private Map<String, Map<String, Long>> threads() {
     Map<String, Map<String, Long>> m = new LinkedHashMap<>();
@@ -289,7 +307,19 @@ public final class LoadGenerator {
     return m;
   }
 
+  /** System property: where {@code --nmt} runs write each JVM's native-memory summary. */
+  static final String NMT_DIR = "e2e.nmtDir";
+
   private Map<String, Double> rss() {
+    String nmtDir = System.getProperty(NMT_DIR);
+    if (nmtDir != null) {
+      for (String role : List.of("client", "app")) {
+        List<Long> pids = processes.get(role);
+        if (pids != null) {
+          nativeMemorySummary(pids.get(0), Path.of(nmtDir, "nmt-" + variant + "-" + role + ".txt"));
+        }
+      }
+    }
     Map<String, Double> m = new LinkedHashMap<>();
     processes.forEach((role, pids) -> m.put(role, pids.stream().mapToLong(Procs::rssKib).sum() / 1024.0));
     return m;

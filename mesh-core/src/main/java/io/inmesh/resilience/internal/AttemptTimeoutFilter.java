@@ -7,7 +7,9 @@ import io.inmesh.pipeline.MeshResponse;
 import io.inmesh.pipeline.MeshService;
 import io.inmesh.resilience.MeshDeadline;
 import io.inmesh.resilience.MeshTimeoutException;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -18,8 +20,10 @@ import org.jspecify.annotations.Nullable;
  * ATTEMPT_TIMEOUT: bounds one send by {@code perTryTimeout} and by what is left of the request's deadline (the route
  * timeout, or an inherited one), whichever ends first, and tells the upstream that bound in {@value
  * MeshDeadline#HEADER}. The bound is a timer on the mesh scheduler that completes the attempt's future with {@link
- * MeshTimeoutException}: no thread waits, and the adapters cancel the call's I/O when its future fails. An attempt
- * with less than a millisecond left is not sent at all.
+ * MeshTimeoutException}: no thread waits, and the adapters cancel the call's I/O when its future fails. A transport
+ * that runs the attempt on the calling thread and returns it complete (the OkHttp adapter's first attempt) enforces
+ * {@link MeshContext#attemptDeadlineNanos()} itself, and no timer is scheduled. An attempt with less than a
+ * millisecond left is not sent at all.
  *
  * <p>Response flag {@code UT} is added when the timeout ends the request: the deadline was the bound, or the route
  * does not retry. A per-try timeout followed by a retry leaves the flag to the retry stage's final outcome.
@@ -41,15 +45,17 @@ public final class AttemptTimeoutFilter implements MeshFilter {
     long perTry = plan == null ? 0 : plan.perTryNanos();
     long deadline = ctx.deadlineNanos();
     if (perTry == 0 && deadline == MeshContext.NO_DEADLINE) {
+      ctx.attemptDeadlineNanos(MeshContext.NO_DEADLINE);
       return next.execute(ctx, request);
     }
+    long now = System.nanoTime();
     long timeout;
     boolean deadlineBound;
     if (deadline == MeshContext.NO_DEADLINE) {
       timeout = perTry;
       deadlineBound = false;
     } else {
-      long left = deadline - System.nanoTime();
+      long left = deadline - now;
       deadlineBound = perTry == 0 || left <= perTry;
       timeout = deadlineBound ? left : perTry;
     }
@@ -63,15 +69,32 @@ public final class AttemptTimeoutFilter implements MeshFilter {
       return CompletableFuture.failedFuture(new MeshTimeoutException("deadline exceeded before attempt "
           + ctx.attempt() + " was sent"));
     }
+    ctx.attemptDeadlineNanos(now + timeout);
     CompletableFuture<MeshResponse> result =
         next.execute(ctx, request.withHeader(MeshDeadline.HEADER, Long.toString(millis)));
     if (result.isDone()) {
+      // Sent on this thread: a transport that blocks enforced the attempt deadline itself (no timer needed).
+      if (result.isCompletedExceptionally() && timedOut(result)) {
+        counters.attemptTimeouts.increment();
+        if (endsRequest) {
+          ctx.addResponseFlag("UT"); // no stage further out has seen the outcome yet
+        }
+      }
       return result;
     }
     Expiry expiry = new Expiry(ctx, result, millis, endsRequest, counters);
     expiry.timer = scheduler.schedule(expiry, timeout, TimeUnit.NANOSECONDS);
     result.whenComplete(expiry);
     return result;
+  }
+
+  private static boolean timedOut(CompletableFuture<MeshResponse> failed) {
+    try {
+      failed.getNow(null);
+      return false;
+    } catch (CompletionException | CancellationException e) {
+      return FailureClassifier.unwrap(e) instanceof MeshTimeoutException;
+    }
   }
 
   /**

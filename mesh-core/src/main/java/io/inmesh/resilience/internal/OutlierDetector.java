@@ -43,7 +43,10 @@ public final class OutlierDetector {
   private final ScheduledExecutorService scheduler;
   private final LongSupplier nanoTime;
   private final Counters counters;
-  private final Map<String, Tracker> trackers = new ConcurrentHashMap<>();
+  private final Map<TrackerKey, Tracker> trackers = new ConcurrentHashMap<>();
+
+  /** A tracker's key: looked up on every attempt, so built from parts instead of a concatenated string. */
+  private record TrackerKey(String serviceKey, String host, int port) {}
 
   /** One endpoint's run of errors and ejection history. */
   static final class Tracker {
@@ -90,8 +93,11 @@ public final class OutlierDetector {
       error5xx = status >= 500;
       gateway = status == 502 || status == 503 || status == 504;
     }
-    String key = service.key() + "|" + endpoint.address();
-    Tracker t = trackers.computeIfAbsent(key, k -> new Tracker());
+    TrackerKey key = new TrackerKey(service.key(), endpoint.host(), endpoint.port());
+    Tracker t = trackers.get(key);
+    if (t == null) {
+      t = trackers.computeIfAbsent(key, k -> new Tracker());
+    }
     int n5xx = error5xx ? t.consecutive5xx.incrementAndGet() : resetTo0(t.consecutive5xx);
     int nGateway = gateway ? t.consecutiveGateway.incrementAndGet() : resetTo0(t.consecutiveGateway);
     boolean trip = (od.consecutive5xxErrors() > 0 && n5xx >= od.consecutive5xxErrors())
@@ -163,8 +169,9 @@ public final class OutlierDetector {
 
   /** Forgets endpoints that are no longer in any service's set (after a reload or a discovery change). */
   public void retainKnownEndpoints(Set<String> serviceKeys) {
-    Set<String> live = serviceKeys.stream()
-        .flatMap(k -> lb.endpointStates(k).stream().map(s -> k + "|" + s.address()))
+    Set<TrackerKey> live = serviceKeys.stream()
+        .flatMap(k -> lb.endpointStates(k).stream()
+            .map(s -> new TrackerKey(k, s.endpoint().host(), s.endpoint().port())))
         .collect(Collectors.toSet());
     trackers.keySet().retainAll(live);
   }

@@ -182,10 +182,10 @@ public final class Recorder {
       if (Boolean.TRUE.equals(ctx.attribute(TelemetryKeys.RETRY_BUDGET_EXHAUSTED))) {
         sinks.metrics().retryBudgetExhausted(serviceName, routeName);
       }
-      if (hasFlag(flags, "RL")) {
+      if (ctx.hasResponseFlag("RL")) {
         sinks.metrics().rateLimited(outbound ? "source" : "destination", serviceName);
       }
-      if (hasFlag(flags, "RBAC") || hasFlag(flags, "UAEX")) {
+      if (ctx.hasResponseFlag("RBAC") || ctx.hasResponseFlag("UAEX")) {
         sinks.metrics().authzDenied(policy != null ? policy : "unknown");
       }
     }
@@ -205,10 +205,6 @@ public final class Recorder {
     if (span != null) {
       endSpan(span, ctx, status, flags, error, routeName, subset, decision, policy);
     }
-  }
-
-  private static boolean hasFlag(String flags, String flag) {
-    return flags.equals(flag) || (',' + flags + ',').contains(',' + flag + ',');
   }
 
   static long bytes(@Nullable Long attribute, @Nullable String contentLength) {

@@ -10,7 +10,6 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -21,14 +20,6 @@ import org.slf4j.LoggerFactory;
  * RETRY, which also writes the trace headers) and inbound (server span around the application, outermost).
  */
 public final class TelemetryFilters {
-  /** Writes trace headers into a carrier map with lower-case names (MeshRequest.withHeaders wants them so). */
-  private static final io.opentelemetry.context.propagation.TextMapSetter<Map<String, String>> LOWER_CASE_SETTER =
-      (carrier, key, value) -> {
-        if (carrier != null) {
-          carrier.put(key.toLowerCase(java.util.Locale.ROOT), value);
-        }
-      };
-
   private static final Logger log = LoggerFactory.getLogger(TelemetryFilters.class);
   /** The request's span (client or server), for the attempt stage and the access log. */
   static final MeshContext.Key<Span> SPAN = MeshContext.Key.of("inmesh.telemetry.span");
@@ -68,30 +59,23 @@ public final class TelemetryFilters {
       if (parent == null) {
         return next.execute(ctx, request);
       }
-      Span attempt = null;
-      Context context = Context.root().with(parent);
-      if (parent.getSpanContext().isSampled()) {
-        attempt = tracing.tracer().spanBuilder(request.method()).setParent(context).setSpanKind(SpanKind.CLIENT)
-            .setAttribute(Recorder.METHOD, request.method())
-            .setAttribute(Recorder.ATTEMPT, (long) ctx.attempt())
-            .startSpan();
-        if (ctx.attempt() > 1) {
-          attempt.setAttribute(RESEND_COUNT, (long) ctx.attempt() - 1);
-        }
-        context = context.with(attempt);
+      if (!parent.getSpanContext().isSampled()) {
+        // No attempt span for an unsampled request (99 % at the default rate): the upstream's parent is the request.
+        return call(next, ctx, tracing.inject(parent.getSpanContext(), request));
       }
-      Map<String, String> carrier = new java.util.LinkedHashMap<>(4);
-      tracing.propagator().inject(context, carrier, LOWER_CASE_SETTER);
-      MeshRequest traced = request.withHeaders(carrier);
-      CompletableFuture<MeshResponse> f = call(next, ctx, traced);
-      if (attempt == null) {
-        return f;
+      Span attempt = tracing.tracer().spanBuilder(request.method()).setParent(Context.root().with(parent))
+          .setSpanKind(SpanKind.CLIENT)
+          .setAttribute(Recorder.METHOD, request.method())
+          .setAttribute(Recorder.ATTEMPT, (long) ctx.attempt())
+          .startSpan();
+      if (ctx.attempt() > 1) {
+        attempt.setAttribute(RESEND_COUNT, (long) ctx.attempt() - 1);
       }
-      Span a = attempt;
+      CompletableFuture<MeshResponse> f = call(next, ctx, tracing.inject(attempt.getSpanContext(), request));
       CompletableFuture<MeshResponse> out = new CompletableFuture<>();
       f.whenComplete((r, e) -> {
         try {
-          Recorder.endAttempt(a, ctx, r, e);
+          Recorder.endAttempt(attempt, ctx, r, e);
         } catch (RuntimeException x) {
           log.debug("ending attempt span failed", x);
         }

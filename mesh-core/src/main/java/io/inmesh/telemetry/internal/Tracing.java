@@ -3,16 +3,24 @@ package io.inmesh.telemetry.internal;
 import io.inmesh.WorkloadIdentity;
 import io.inmesh.config.TelemetryConfig;
 import io.inmesh.pipeline.MeshHeaders;
+import io.inmesh.pipeline.MeshRequest;
 import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.context.propagation.TextMapSetter;
 import io.opentelemetry.extension.trace.propagation.B3Propagator;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,9 +50,19 @@ public final class Tracing implements AutoCloseable {
     }
   };
 
+  private static final String TRACEPARENT = "traceparent";
+  /** Writes trace headers into a carrier map with lower-case names (MeshRequest.withHeaders wants them so). */
+  private static final TextMapSetter<Map<String, String>> LOWER_CASE_SETTER = (carrier, key, value) -> {
+    if (carrier != null) {
+      carrier.put(key.toLowerCase(Locale.ROOT), value);
+    }
+  };
+
   private final TelemetryConfig.Tracing config;
   private final Tracer tracer;
   private final TextMapPropagator propagator;
+  /** W3C alone (the default): {@link #inject} writes {@code traceparent} itself, without a carrier map. */
+  private final boolean w3cOnly;
   private final @Nullable AutoCloseable owned;
   private final String source;
 
@@ -53,6 +71,7 @@ public final class Tracing implements AutoCloseable {
     this.config = config;
     this.tracer = tracer;
     this.propagator = propagator;
+    this.w3cOnly = config.propagation().equals(List.of(TelemetryConfig.Propagation.W3C));
     this.owned = owned;
     this.source = source;
   }
@@ -105,6 +124,24 @@ public final class Tracing implements AutoCloseable {
     // A composite extracts with each in turn and the last one found wins: reverse, so that the first listed wins.
     Collections.reverse(list);
     return TextMapPropagator.composite(list);
+  }
+
+  /**
+   * {@code request} carrying the trace context {@code span} (what the upstream sees as its parent). Per attempt: with
+   * W3C alone and no trace state, one {@code traceparent} string is all it builds (the propagator would build the
+   * same string, plus a context and a carrier map).
+   */
+  public MeshRequest inject(SpanContext span, MeshRequest request) {
+    if (!span.isValid()) {
+      return request;
+    }
+    if (w3cOnly && span.getTraceState().isEmpty()) {
+      return request.withHeader(TRACEPARENT,
+          "00-" + span.getTraceId() + '-' + span.getSpanId() + '-' + span.getTraceFlags().asHex());
+    }
+    Map<String, String> carrier = new LinkedHashMap<>(4);
+    propagator.inject(Context.root().with(Span.wrap(span)), carrier, LOWER_CASE_SETTER);
+    return request.withHeaders(carrier);
   }
 
   public Tracer tracer() {

@@ -3,17 +3,21 @@ package io.inmesh.http.internal;
 import io.inmesh.Mesh;
 import io.inmesh.discovery.Endpoint;
 import io.inmesh.pipeline.MeshContext;
+import io.inmesh.pipeline.MeshHeaders;
 import io.inmesh.pipeline.MeshRequest;
 import io.inmesh.pipeline.MeshResponse;
 import io.inmesh.pipeline.MeshService;
 import io.inmesh.config.TrafficPolicy;
+import io.inmesh.resilience.MeshTimeoutException;
 import io.inmesh.resilience.Retries;
 import io.inmesh.routing.CompiledService;
 import io.inmesh.traffic.TrafficFeature;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.HttpUrl;
@@ -24,6 +28,7 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import okio.AsyncTimeout;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -73,9 +78,15 @@ public final class MeshInterceptor implements Interceptor {
     }
     ClientRequest view = ClientRequest.of(request);
     Transport transport = new Transport(request, view);
-    CompletableFuture<MeshResponse> result = mesh.outbound(view, transport);
-    MeshResponse response = transport.caller.await(result, () -> chain.call().isCanceled(), transport::cancelAll,
-        cancelWatch);
+    // Watched from before the pipeline starts: its first attempt may block this thread inside it.
+    Runnable cancelCheck = transport.caller.cancelCheck(() -> chain.call().isCanceled(), transport::cancelAll);
+    cancelWatch.add(cancelCheck);
+    MeshResponse response;
+    try {
+      response = transport.caller.await(mesh.outbound(view, transport), transport::cancelAll);
+    } finally {
+      cancelWatch.remove(cancelCheck);
+    }
     return toOkHttp(response, request);
   }
 
@@ -128,41 +139,78 @@ public final class MeshInterceptor implements Interceptor {
         return CompletableFuture.failedFuture(e instanceof IOException ? e : new IOException(e.toString(), e));
       }
       CompletableFuture<MeshResponse> result = new CompletableFuture<>();
-      // Whoever ends the attempt first (a per-try timeout, the call's cancel) stops its I/O.
-      result.whenComplete((r, e) -> {
-        if (e != null) {
-          call.cancel();
-        }
-      });
       if (mirror) {
+        cancelOnFailure(result, call);
         call.enqueue(new Completion(result));
         return result;
+      }
+      if (caller.canceled()) {
+        return CompletableFuture.failedFuture(new IOException("Canceled"));
       }
       synchronized (calls) {
         calls.add(call);
       }
-      if (!caller.offer(() -> runOnCaller(call, result))) {
+      if (caller.mayRunInline()) {
+        // On the caller's thread, before the pipeline returns: send now, bounded by the call's own timeout.
+        long deadline = ctx.attemptDeadlineNanos();
+        long timeout = deadline - System.nanoTime();
+        if (deadline != MeshContext.NO_DEADLINE) {
+          limitTimeout(call, timeout);
+        }
+        runOnCaller(call, result, ctx.attempt(), deadline, timeout);
+        return result;
+      }
+      // Whoever ends the attempt first (a per-try timeout, the call's cancel) stops its I/O.
+      cancelOnFailure(result, call);
+      if (!caller.offer(() -> runOnCaller(call, result, ctx.attempt(), MeshContext.NO_DEADLINE, 0))) {
         call.enqueue(new Completion(result)); // the caller no longer waits (not done by the built-in stages)
       }
       return result;
     }
 
-    private void runOnCaller(Call call, CompletableFuture<MeshResponse> result) {
+    /**
+     * Runs the attempt's call here and completes {@code result}; {@code deadline} (or {@link MeshContext#NO_DEADLINE})
+     * is the attempt deadline the call's timeout enforces, whose expiry fails the attempt as a mesh timeout.
+     */
+    private void runOnCaller(Call call, CompletableFuture<MeshResponse> result, int attempt, long deadline,
+        long timeoutNanos) {
       if (result.isDone()) {
         return; // ended (timed out) before it started
       }
       try {
         Response response = bufferSmallBody(call.execute());
+        if (deadline != MeshContext.NO_DEADLINE && call.timeout() instanceof AsyncTimeout t) {
+          // The attempt deadline bounds the response's head and a buffered body, as the stage's timer does; a
+          // streamed body is the application's to read at its own pace (a buffered one already ended the timeout).
+          t.exit();
+        }
         if (!result.complete(meshResponse(response))) {
           response.close();
         }
       } catch (IOException | RuntimeException e) {
-        result.completeExceptionally(e);
+        result.completeExceptionally(deadline != MeshContext.NO_DEADLINE && e instanceof InterruptedIOException
+            && System.nanoTime() - deadline >= 0
+            ? new MeshTimeoutException("attempt " + attempt + " timed out after " + timeoutNanos / 1_000_000 + " ms")
+            : e);
       } finally {
         synchronized (calls) {
           calls.remove(call);
         }
       }
+    }
+
+    private static void cancelOnFailure(CompletableFuture<MeshResponse> result, Call call) {
+      result.whenComplete((r, e) -> {
+        if (e != null) {
+          call.cancel();
+        }
+      });
+    }
+
+    /** Bounds the call by {@code nanos}, or by the client's own call timeout when that is shorter. */
+    private static void limitTimeout(Call call, long nanos) {
+      long own = call.timeout().timeoutNanos();
+      call.timeout().timeout(own > 0 ? Math.min(own, nanos) : Math.max(1, nanos), TimeUnit.NANOSECONDS);
     }
 
     void cancelAll() {
@@ -188,9 +236,31 @@ public final class MeshInterceptor implements Interceptor {
           .build();
       Request.Builder b = user.newBuilder().url(url).method(user.method(), body);
       if (request.headers() != original.headers()) { // a stage changed them
-        b.headers(OkHttpMeshHeaders.toOkHttp(request.headers()));
+        try {
+          applyHeaders(b, request.headers(), original.headers());
+        } catch (IllegalArgumentException e) {
+          // OkHttp's builder refuses a non-ASCII value (from a route's header operations): copy all, unchecked.
+          b.headers(OkHttpMeshHeaders.toOkHttp(request.headers()));
+        }
       }
       return b.header("Host", request.authority()).build();
+    }
+
+    /**
+     * Puts the stages' headers on the attempt: when they only set values over the caller's headers (the trace,
+     * attempt and deadline headers on every attempt), those values alone; otherwise (a header removed or rewritten
+     * by a route's header operations) the whole set.
+     */
+    private static void applyHeaders(Request.Builder b, MeshHeaders headers, MeshHeaders callers) {
+      MeshHeaders base = headers.overlayBase();
+      if (base == null) {
+        b.headers(OkHttpMeshHeaders.toOkHttp(headers));
+      } else {
+        if (base != callers) {
+          applyHeaders(b, base, callers); // the inner views first: outer ones win
+        }
+        headers.overlaid().forEach(b::header);
+      }
     }
 
     /**
