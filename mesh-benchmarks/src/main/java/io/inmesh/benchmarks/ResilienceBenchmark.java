@@ -48,7 +48,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@code config=defaults}: the mesh's default route (retries on connect-failure, refused-stream, 503 with the
- *       retry budget), no timeout: the stages present are deadline-inherit, retry and attempt-timeout.
+ *       retry budget), no timeout, the default outlier detection: the stages present are deadline-inherit, retry,
+ *       outlier-detection and attempt-timeout.
  *   <li>{@code config=all}: route {@code timeout} and {@code perTryTimeout}, retries with budget, connection-pool
  *       limits and a per-endpoint circuit breaker: every stage is active, and each request arms (and cancels) a
  *       per-try timer on the mesh scheduler when its transport answers asynchronously.
@@ -148,9 +149,14 @@ public class ResilienceBenchmark {
     if (b.join().status() != 200 || r.join().status() != 200) {
       throw new IllegalStateException("benchmark set-up does not reach the transport");
     }
-    int expected = config.equals("all") ? 8 : 5;
-    if (p2.stageNames().size() != expected) {
-      throw new IllegalStateException("unexpected resilience stages: " + p2.stageNames());
+    // Outlier detection is on by default (mesh.defaults.outlierDetection), so its stage is in both configs.
+    List<String> expected = config.equals("all")
+        ? List.of("deadline-inherit", "bench-routing", "deadline", "retry", "overload", "load-balancer",
+            "circuit-breaker", "outlier-detection", "attempt-timeout")
+        : List.of("deadline-inherit", "bench-routing", "retry", "load-balancer", "outlier-detection",
+            "attempt-timeout");
+    if (!p2.stageNames().equals(expected)) {
+      throw new IllegalStateException("unexpected resilience stages: " + p2.stageNames() + ", expected " + expected);
     }
   }
 

@@ -39,7 +39,9 @@ public final class HealthChecks implements AutoCloseable {
   private final Counters counters;
   private final Map<String, Checker> checkers = new HashMap<>(); // guarded by this
   private final Map<String, SpiffeId> identityByAddress = new ConcurrentHashMap<>();
-  private final HttpClient plain;
+  // Created on the first check: an HttpClient starts a selector thread and loads some 50 classes, which a mesh
+  // without health checks (the usual case) should not pay for.
+  private volatile @Nullable HttpClient plain;
   private volatile @Nullable HttpClient mtls;
 
   public HealthChecks(LoadBalancing lb, @Nullable MeshTls tls, ScheduledExecutorService scheduler, Counters counters) {
@@ -47,7 +49,6 @@ public final class HealthChecks implements AutoCloseable {
     this.tls = tls;
     this.scheduler = scheduler;
     this.counters = counters;
-    this.plain = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
   }
 
   /** Starts, keeps or stops checkers to match the snapshot's health-check configs. */
@@ -81,7 +82,11 @@ public final class HealthChecks implements AutoCloseable {
 
   private HttpClient client(TrafficPolicy.ClientTlsMode mode) {
     if (mode != TrafficPolicy.ClientTlsMode.ISTIO_MUTUAL || tls == null) {
-      return plain;
+      HttpClient p = plain;
+      if (p == null) {
+        plain = p = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+      }
+      return p;
     }
     HttpClient c = mtls;
     if (c == null) {
