@@ -58,13 +58,16 @@ final class MeshServletFilter implements Filter {
 
   private final Mesh mesh;
   /**
-   * The SPIFFE ID of each client certificate: decoding the SAN extension per request cost about 2 % of a server's
-   * CPU under load, and a caller presents the same certificate on every request until it rotates. Keyed by the
+   * The identity of each client certificate: decoding the SAN extension per request cost about 2 % of a server's CPU
+   * under load, and a caller presents the same certificate on every request until it rotates. Keyed by the
    * certificate's content (its hash is cached by the JDK; equal certificates of different TLS sessions share an
    * entry); certificates without a SPIFFE ID map to {@link #NO_PEER}.
    */
-  private final ConcurrentHashMap<X509Certificate, Object> peers = new ConcurrentHashMap<>();
-  private static final Object NO_PEER = new Object();
+  private final ConcurrentHashMap<X509Certificate, Peer> peers = new ConcurrentHashMap<>();
+  private static final Peer NO_PEER = new Peer(null, null);
+
+  /** A caller's SPIFFE ID and its principal (Istio form), built once per certificate rather than per request. */
+  private record Peer(@Nullable SpiffeId id, @Nullable String principal) {}
 
   MeshServletFilter(Mesh mesh) {
     this.mesh = mesh;
@@ -79,11 +82,11 @@ final class MeshServletFilter implements Filter {
       return;
     }
     request.setAttribute(JUDGED, Boolean.TRUE);
-    SpiffeId peer = peer(request);
+    Peer peer = peer(request);
     Application application = new Application(chain, request, response, peer);
     MeshState state = mesh.state();
     MeshContext ctx = state.newContext(Direction.INBOUND, application)
-        .peerPrincipal(peer == null ? null : peer.principal())
+        .peerPrincipal(peer.principal())
         .remoteAddress(request.getRemoteAddr());
     ctx.attribute(InboundAttributes.LOCAL_PORT, request.getLocalPort());
     ctx.attribute(InboundAttributes.LOCAL_ADDRESS, request.getLocalAddr());
@@ -110,22 +113,22 @@ final class MeshServletFilter implements Filter {
     }
   }
 
-  /** The peer's SPIFFE ID from the client certificate the container verified, or null. */
-  private @Nullable SpiffeId peer(HttpServletRequest request) {
+  /** The peer's identity from the client certificate the container verified, or {@link #NO_PEER}. */
+  private Peer peer(HttpServletRequest request) {
     Object certs = request.getAttribute(CERTIFICATES);
     if (certs instanceof X509Certificate[] chain && chain.length > 0) {
       X509Certificate leaf = chain[0];
-      Object cached = peers.get(leaf);
+      Peer cached = peers.get(leaf);
       if (cached == null) {
         SpiffeId id = SpiffeId.fromCertificate(leaf);
         if (peers.size() >= MAX_CACHED_PEERS) {
           peers.clear(); // rotated certificates of departed callers: start over rather than track ages
         }
-        peers.put(leaf, cached = id != null ? id : NO_PEER);
+        peers.put(leaf, cached = id != null ? new Peer(id, id.principal()) : NO_PEER);
       }
-      return cached instanceof SpiffeId id ? id : null;
+      return cached;
     }
-    return null;
+    return NO_PEER;
   }
 
   /**
@@ -177,12 +180,11 @@ final class MeshServletFilter implements Filter {
     private final FilterChain chain;
     private final HttpServletRequest request;
     private final HttpServletResponse response;
-    private final @Nullable SpiffeId peer;
+    private final Peer peer;
     boolean called;
     private @Nullable Throwable failure;
 
-    Application(FilterChain chain, HttpServletRequest request, HttpServletResponse response,
-        @Nullable SpiffeId peer) {
+    Application(FilterChain chain, HttpServletRequest request, HttpServletResponse response, Peer peer) {
       this.chain = chain;
       this.request = request;
       this.response = response;
@@ -195,8 +197,8 @@ final class MeshServletFilter implements Filter {
         return CompletableFuture.failedFuture(new IOException("the application was already called"));
       }
       called = true;
-      if (peer != null) {
-        request.setAttribute(MeshServlet.PEER_SPIFFE_ID, peer);
+      if (peer.id() != null) {
+        request.setAttribute(MeshServlet.PEER_SPIFFE_ID, peer.id());
         request.setAttribute(MeshServlet.PEER_PRINCIPAL, peer.principal());
       }
       String normalized = ctx.attribute(InboundAttributes.NORMALIZED_PATH);
@@ -208,7 +210,7 @@ final class MeshServletFilter implements Filter {
         request.setAttribute(MeshServlet.AUTHORIZATION, decision);
       }
       try {
-        chain.doFilter(new PeerRequest(request, peer), response);
+        chain.doFilter(new PeerRequest(request, peer.id()), response);
       } catch (IOException | ServletException | RuntimeException | Error e) {
         failure = e;
         return CompletableFuture.failedFuture(e instanceof IOException io ? io : new IOException(e));

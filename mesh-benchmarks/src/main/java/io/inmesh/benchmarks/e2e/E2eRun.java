@@ -46,7 +46,14 @@ public final class E2eRun {
   private static final String BASELINE = "raw-mtls";
   /** The row the goals and the JSON summary refer to: 1000 rps, 1 KiB. */
   private static final String PRIMARY = "1000x1024";
-  private static final List<String> JVM_OPTS = List.of("-Xms256m", "-Xmx256m", "-XX:+UseSerialGC");
+  /**
+   * Every JVM of every variant. AlwaysPreTouch makes the whole heap resident from the start: without it, a JVM's RSS
+   * depends on how much of its fixed-size heap the collector has happened to touch by the time it is read (more
+   * garbage, more old-generation pages), not on the memory it needs; with it, RSS differences are the non-heap
+   * memory (classes, JIT code, threads), and the live heap is measured on its own after a full collection.
+   */
+  private static final List<String> JVM_OPTS = List.of("-Xms256m", "-Xmx256m", "-XX:+UseSerialGC",
+      "-XX:+AlwaysPreTouch");
 
   private final Mode mode;
   private final Path work;
@@ -319,6 +326,8 @@ public final class E2eRun {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(JVM_OPTS);
     if (jfr && (variant.equals("inmesh") || variant.equals(BASELINE))) {
+      // Deep enough for a meshed call: the first attempt's I/O runs inside the pipeline's frames.
+      cmd.add("-XX:FlightRecorderOptions:stackdepth=256");
       cmd.add("-XX:StartFlightRecording=settings=" + jfrSettings() + ",filename="
           + out.toAbsolutePath().resolve("e2e-" + variant + "-" + role + ".jfr"));
     }

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -122,6 +124,7 @@ public final class LoadGenerator {
     }
     out.put("rows", measured);
     out.put("max", maxSeconds > 0 ? closedLoop(1024, maxSeconds) : Map.of());
+    out.put("liveHeapMiB", liveHeap());
     return out;
   }
 
@@ -277,6 +280,46 @@ public final class LoadGenerator {
     Map<String, Long> m = new LinkedHashMap<>();
     processes.forEach((role, pids) -> m.put(role, Procs.cpuTicks(pids)));
     return m;
+  }
+
+  private static final Pattern USED = Pattern.compile("generation\\s+total \\d+K, used (\\d+)K");
+
+  /**
+   * The heap each JVM still uses after a full collection (its live data: what it needs, whatever its heap size),
+   * from {@code jcmd PID GC.run} and {@code GC.heap_info}, in MiB. After the last row: the collection pauses it.
+   */
+  private Map<String, Double> liveHeap() {
+    Map<String, Double> m = new LinkedHashMap<>();
+    for (String role : List.of("client", "app")) {
+      List<Long> pids = processes.get(role);
+      if (pids == null) {
+        continue;
+      }
+      String pid = Long.toString(pids.get(0));
+      jcmd(pid, "GC.run");
+      Matcher used = USED.matcher(jcmd(pid, "GC.heap_info"));
+      long kib = 0;
+      while (used.find()) {
+        kib += Long.parseLong(used.group(1));
+      }
+      m.put(role, kib / 1024.0);
+    }
+    return m;
+  }
+
+  private static String jcmd(String pid, String command) {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    try {
+      Process p = new ProcessBuilder(jcmd.toString(), pid, command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      p.waitFor(60, TimeUnit.SECONDS);
+      return out;
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
   }
 
   /** {@code jcmd PID VM.native_memory summary} into {@code file} (the last row's wins). */

@@ -76,7 +76,8 @@ final class Report {
     sb.append("| variant | max rps (closed loop) | × ").append(baseline)
         .append(" | CPU s / 1000 req | of which client JVM | of which server side | of which JIT compiler threads"
             + " | extra vs ").append(baseline)
-        .append(" | RSS MiB (all processes) | extra MiB |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        .append(" | RSS MiB (all processes) | extra MiB | live heap MiB (after a full GC) | extra MiB |\n"
+            + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (String v : variants) {
       sb.append("| ").append(v)
           .append(" | ").append(fmt(median(v, r -> r.path("max").path("rps").asDouble(Double.NaN)), 0))
@@ -90,6 +91,8 @@ final class Report {
           .append(" | ").append(fmt(median(v, r -> sum(row(r, primaryKey()).path("rssMiB"), null)), 1))
           .append(" | ").append(v.equals(baseline) ? "" : signed(diff(v, r -> sum(row(r, primaryKey())
               .path("rssMiB"), null)), 1))
+          .append(" | ").append(fmt(median(v, r -> sum(r.path("liveHeapMiB"), null)), 1))
+          .append(" | ").append(v.equals(baseline) ? "" : signed(diff(v, r -> sum(r.path("liveHeapMiB"), null)), 1))
           .append(" |\n");
     }
     sb.append("\nPer process (RSS MiB at ").append(label(primaryKey())).append(", median): ");
@@ -135,7 +138,9 @@ final class Report {
     double cpu = diff("inmesh", r -> cpuPer1000(row(r, k), null));
     goal(sb, "extra CPU ≤ 0.02 vCPU per 1000 rps", signed(cpu, 4) + " vCPU", cpu <= 0.02);
     double rss = diff("inmesh", r -> sum(row(r, k).path("rssMiB"), null));
-    goal(sb, "extra memory ≤ 15 MiB", signed(rss, 1) + " MiB", rss <= 15);
+    double live = diff("inmesh", r -> sum(r.path("liveHeapMiB"), null));
+    goal(sb, "extra memory ≤ 15 MiB (RSS with the heap pre-touched, plus live heap)", signed(rss, 1) + " MiB + "
+        + signed(live, 1) + " MiB", rss + Math.max(0, live) <= 15);
     return sb.toString();
   }
 

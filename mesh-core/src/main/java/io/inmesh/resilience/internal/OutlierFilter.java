@@ -36,6 +36,12 @@ public final class OutlierFilter implements MeshFilter {
     if (!OutlierDetector.active(od)) {
       return next.execute(ctx, request);
     }
-    return next.execute(ctx, request).whenComplete((r, e) -> detector.record(service, od, endpoint, r, e));
+    CompletableFuture<MeshResponse> result = next.execute(ctx, request);
+    if (result.isDone() && !result.isCompletedExceptionally()) {
+      detector.record(service, od, endpoint, result.join(), null); // sent inline: no dependent future to allocate
+    } else {
+      result.whenComplete((r, e) -> detector.record(service, od, endpoint, r, e));
+    }
+    return result;
   }
 }

@@ -72,13 +72,13 @@ public final class TelemetryFilters {
         attempt.setAttribute(RESEND_COUNT, (long) ctx.attempt() - 1);
       }
       CompletableFuture<MeshResponse> f = call(next, ctx, tracing.inject(attempt.getSpanContext(), request));
+      if (f.isDone() && !f.isCompletedExceptionally()) {
+        endAttempt(attempt, ctx, f.join(), null);
+        return f;
+      }
       CompletableFuture<MeshResponse> out = new CompletableFuture<>();
       f.whenComplete((r, e) -> {
-        try {
-          Recorder.endAttempt(attempt, ctx, r, e);
-        } catch (RuntimeException x) {
-          log.debug("ending attempt span failed", x);
-        }
+        endAttempt(attempt, ctx, r, e);
         forward(out, r, e);
       });
       return out;
@@ -122,17 +122,35 @@ public final class TelemetryFilters {
 
   private static CompletableFuture<MeshResponse> complete(Recorder recorder, MeshContext ctx, MeshRequest request,
       CompletableFuture<MeshResponse> f, @Nullable Span span) {
+    if (f.isDone() && !f.isCompletedExceptionally()) {
+      // Answered before returning (the server's application, an inline client attempt): record it now, no futures.
+      record(recorder, ctx, request, f.join(), null, span);
+      return f;
+    }
     // A fresh future completed with the very same outcome: callers see the original exception, not a wrapper.
     CompletableFuture<MeshResponse> out = new CompletableFuture<>();
     f.whenComplete((r, e) -> {
-      try {
-        recorder.complete(ctx, request, r, e, span);
-      } catch (RuntimeException x) {
-        log.debug("recording telemetry failed", x);
-      }
+      record(recorder, ctx, request, r, e, span);
       forward(out, r, e);
     });
     return out;
+  }
+
+  private static void record(Recorder recorder, MeshContext ctx, MeshRequest request, @Nullable MeshResponse r,
+      @Nullable Throwable e, @Nullable Span span) {
+    try {
+      recorder.complete(ctx, request, r, e, span);
+    } catch (RuntimeException x) {
+      log.debug("recording telemetry failed", x);
+    }
+  }
+
+  private static void endAttempt(Span attempt, MeshContext ctx, @Nullable MeshResponse r, @Nullable Throwable e) {
+    try {
+      Recorder.endAttempt(attempt, ctx, r, e);
+    } catch (RuntimeException x) {
+      log.debug("ending attempt span failed", x);
+    }
   }
 
   private static void forward(CompletableFuture<MeshResponse> out, @Nullable MeshResponse r, @Nullable Throwable e) {
