@@ -33,6 +33,8 @@ public final class AuthorizationPolicies {
   private static final AuthorizationDecision ALLOW_NO_POLICY = new AuthorizationDecision(Verdict.ALLOW, null, null,
       "no ALLOW policy applies to the workload", List.of(), List.of(), null);
   static final String NO_ALLOW_MATCHED = "no ALLOW policy matched";
+  private static final AuthorizationDecision DENY_NO_ALLOW_MATCHED = new AuthorizationDecision(Verdict.DENY, null,
+      null, NO_ALLOW_MATCHED, List.of(), List.of(), null);
 
   private final List<CompiledPolicy> all;
   private final CompiledPolicy[] custom;
@@ -125,21 +127,22 @@ public final class AuthorizationPolicies {
     for (CompiledPolicy p : deny) {
       int rule = p.matchingRule(r);
       if (rule >= 0) {
-        return decision(Verdict.DENY, p, rule, "matched DENY policy", dryRunMatches, audits, shadow);
+        return matched(p, rule, dryRunMatches, audits, shadow);
       }
     }
     if (allow.length == 0) {
-      return dryRunMatches.isEmpty() && audits.isEmpty() && shadow == null ? ALLOW_NO_POLICY
+      return nothingElse(dryRunMatches, audits, shadow) ? ALLOW_NO_POLICY
           : new AuthorizationDecision(Verdict.ALLOW, null, null, ALLOW_NO_POLICY.reason(), dryRunMatches, audits,
               shadow);
     }
     for (CompiledPolicy p : allow) {
       int rule = p.matchingRule(r);
       if (rule >= 0) {
-        return decision(Verdict.ALLOW, p, rule, "matched ALLOW policy", dryRunMatches, audits, shadow);
+        return matched(p, rule, dryRunMatches, audits, shadow);
       }
     }
-    return new AuthorizationDecision(Verdict.DENY, null, null, NO_ALLOW_MATCHED, dryRunMatches, audits, shadow);
+    return nothingElse(dryRunMatches, audits, shadow) ? DENY_NO_ALLOW_MATCHED
+        : new AuthorizationDecision(Verdict.DENY, null, null, NO_ALLOW_MATCHED, dryRunMatches, audits, shadow);
   }
 
   /** Null when the authorizer lets the request go on, else why it was refused. */
@@ -194,6 +197,19 @@ public final class AuthorizationPolicies {
       }
     }
     return ids == null ? List.of() : ids;
+  }
+
+  /** A matched ALLOW or DENY policy's decision: the one built with the policy unless there is more to report. */
+  private static AuthorizationDecision matched(CompiledPolicy p, int rule, List<String> dryRunMatches,
+      List<String> audits, @Nullable Verdict shadow) {
+    AuthorizationDecision plain = p.decision(rule);
+    return nothingElse(dryRunMatches, audits, shadow) ? plain
+        : decision(plain.verdict(), p, rule, plain.reason(), dryRunMatches, audits, shadow);
+  }
+
+  /** Whether a decision has nothing to report beyond its verdict, so that a shared one can be returned. */
+  private static boolean nothingElse(List<String> dryRunMatches, List<String> audits, @Nullable Verdict shadow) {
+    return dryRunMatches.isEmpty() && audits.isEmpty() && shadow == null;
   }
 
   private static AuthorizationDecision decision(Verdict verdict, CompiledPolicy p, int rule, String reason,

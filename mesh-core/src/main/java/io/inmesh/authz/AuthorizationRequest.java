@@ -53,27 +53,40 @@ public record AuthorizationRequest(
 
   /** The host without the port, lower-cased by the matchers. */
   public String host() {
+    return authority.substring(0, hostEnd());
+  }
+
+  /** Where the host ends in the authority: the port's colon, else its length (the host is always a prefix). */
+  int hostEnd() {
     String a = authority;
     if (a.startsWith("[")) {
       int close = a.indexOf(']');
-      return close > 0 ? a.substring(0, close + 1) : a;
+      return close > 0 ? close + 1 : a.length();
     }
     int colon = a.lastIndexOf(':');
-    return colon < 0 ? a : a.substring(0, colon);
+    return colon < 0 ? a.length() : colon;
   }
 
   /** The caller's namespace, taken from its principal ({@code <td>/ns/<namespace>/sa/<account>}), or null. */
   public @Nullable String sourceNamespace() {
-    if (principal == null) {
-      return null;
-    }
-    int ns = principal.indexOf("/ns/");
-    if (ns < 0) {
-      return null;
-    }
-    int start = ns + 4;
-    int end = principal.indexOf('/', start);
-    return end < 0 ? principal.substring(start) : principal.substring(start, end);
+    int start = sourceNamespaceStart();
+    return start < 0 ? null : Objects.requireNonNull(principal).substring(start, sourceNamespaceEnd(start));
+  }
+
+  /**
+   * Where the namespace starts in the principal, or -1 when there is none. With {@link #sourceNamespaceEnd} the
+   * matchers compare it in place: policies check it many times per request, which must not build a string each time.
+   */
+  int sourceNamespaceStart() {
+    int ns = principal == null ? -1 : principal.indexOf("/ns/");
+    return ns < 0 ? -1 : ns + 4;
+  }
+
+  /** Where the namespace that starts at {@code start} ends in the principal. */
+  int sourceNamespaceEnd(int start) {
+    String p = Objects.requireNonNull(principal);
+    int end = p.indexOf('/', start);
+    return end < 0 ? p.length() : end;
   }
 
   /** A header's values joined with ',' as Envoy matches a repeated header, or null when absent. */

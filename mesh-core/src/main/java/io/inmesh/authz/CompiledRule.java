@@ -8,6 +8,7 @@ import io.inmesh.config.InboundConfig.Source;
 import io.inmesh.config.InboundConfig.To;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -76,55 +77,53 @@ final class CompiledRule {
   private static Field[] source(From from) {
     Source s = from.source();
     List<Field> fields = new ArrayList<>();
-    add(fields, AuthorizationRequest::principal, s.principals(), s.notPrincipals(), WildcardMatch::principal);
-    add(fields, AuthorizationRequest::sourceNamespace, s.namespaces(), s.notNamespaces(), WildcardMatch::of);
-    add(fields, AuthorizationRequest::sourceIp, s.ipBlocks(), s.notIpBlocks(), CidrMatch::of);
-    add(fields, AuthorizationRequest::remoteIp, s.remoteIpBlocks(), s.notRemoteIpBlocks(), CidrMatch::of);
+    add(fields, string(AuthorizationRequest::principal), s.principals(), s.notPrincipals(),
+        WildcardMatch::principal);
+    add(fields, CompiledRule::namespaceMatchedByOne, s.namespaces(), s.notNamespaces(), WildcardMatch::of);
+    add(fields, string(AuthorizationRequest::sourceIp), s.ipBlocks(), s.notIpBlocks(), CidrMatch::of);
+    add(fields, string(AuthorizationRequest::remoteIp), s.remoteIpBlocks(), s.notRemoteIpBlocks(), CidrMatch::of);
     return fields.toArray(Field[]::new);
   }
 
   private static Field[] operation(To to) {
     Operation o = to.operation();
     List<Field> fields = new ArrayList<>();
-    if (!o.hosts().isEmpty() || !o.notHosts().isEmpty()) {
-      // Istio matches the host with and without its port, ignoring case.
-      fields.add(new Field(CompiledRule::hostAndAuthority, compile(o.hosts(), p -> hostMatch(p)),
-          compile(o.notHosts(), p -> hostMatch(p))));
-    }
-    add(fields, r -> r.port() < 0 ? null : Integer.toString(r.port()), o.ports(), o.notPorts(), WildcardMatch::of);
-    add(fields, AuthorizationRequest::method, o.methods(), o.notMethods(), WildcardMatch::of);
-    add(fields, AuthorizationRequest::path, o.paths(), o.notPaths(), CompiledRule::pathMatch);
+    // Istio matches the host with and without its port, ignoring case.
+    add(fields, CompiledRule::hostMatchedByOne, o.hosts(), o.notHosts(), p -> WildcardMatch.of(p, true));
+    add(fields, CompiledRule::portMatchedByOne, o.ports(), o.notPorts(), WildcardMatch::of);
+    add(fields, string(AuthorizationRequest::method), o.methods(), o.notMethods(), WildcardMatch::of);
+    add(fields, string(AuthorizationRequest::path), o.paths(), o.notPaths(), CompiledRule::pathMatch);
     return fields.toArray(Field[]::new);
   }
 
   private static Field condition(Condition c) {
     String key = c.key();
-    Function<AuthorizationRequest, @Nullable String> attr;
+    Attribute attr;
     Function<String, ValueMatcher> compiler = WildcardMatch::of;
     if (key.startsWith("request.headers[") && key.endsWith("]")) {
       String name = key.substring("request.headers[".length(), key.length() - 1);
-      attr = r -> r.header(name);
+      attr = string(r -> r.header(name));
     } else {
       switch (key) {
         case "source.ip" -> {
-          attr = AuthorizationRequest::sourceIp;
+          attr = string(AuthorizationRequest::sourceIp);
           compiler = CidrMatch::of;
         }
         case "remote.ip" -> {
-          attr = AuthorizationRequest::remoteIp;
+          attr = string(AuthorizationRequest::remoteIp);
           compiler = CidrMatch::of;
         }
         case "destination.ip" -> {
-          attr = AuthorizationRequest::destinationIp;
+          attr = string(AuthorizationRequest::destinationIp);
           compiler = CidrMatch::of;
         }
-        case "source.namespace" -> attr = AuthorizationRequest::sourceNamespace;
+        case "source.namespace" -> attr = CompiledRule::namespaceMatchedByOne;
         case "source.principal" -> {
-          attr = AuthorizationRequest::principal;
+          attr = string(AuthorizationRequest::principal);
           compiler = WildcardMatch::principal;
         }
-        case "destination.port" -> attr = r -> r.port() < 0 ? null : Integer.toString(r.port());
-        case "connection.sni" -> attr = AuthorizationRequest::sni;
+        case "destination.port" -> attr = CompiledRule::portMatchedByOne;
+        case "connection.sni" -> attr = string(AuthorizationRequest::sni);
         // The validator refuses other keys; reaching here means a snapshot bypassed it: refuse to compile.
         default -> throw new IllegalArgumentException("unknown condition key '" + key + "'");
       }
@@ -133,7 +132,7 @@ final class CompiledRule {
     return new Field(attr, compile(c.values(), compiler), compile(c.notValues(), compiler));
   }
 
-  private static void add(List<Field> fields, Function<AuthorizationRequest, @Nullable String> attr,
+  private static void add(List<Field> fields, Attribute attr,
       List<String> values, List<String> notValues, Function<String, ValueMatcher> compiler) {
     if (!values.isEmpty() || !notValues.isEmpty()) {
       fields.add(new Field(attr, compile(values, compiler), compile(notValues, compiler)));
@@ -155,20 +154,70 @@ final class CompiledRule {
     return PathTemplateMatch.isTemplate(p) ? PathTemplateMatch.of(p) : WildcardMatch.of(p);
   }
 
-  /** A host pattern matches {@code host} or {@code host:port}, ignoring case; compiled against the pair below. */
-  private static ValueMatcher hostMatch(String pattern) {
-    WildcardMatch m = WildcardMatch.of(pattern, true);
-    return value -> {
-      if (value == null) {
-        return false;
+  // ---------------------------------------------------------------- attributes
+
+  /**
+   * How a field reads its attribute from a request: whether one of {@code matchers} matches it (false when the
+   * request does not have it). Most attributes are strings of the request; the host, the namespace and the port are
+   * compared in place, because building them would allocate on every check, several times per request.
+   */
+  @FunctionalInterface
+  private interface Attribute {
+    boolean matchedByOne(AuthorizationRequest r, ValueMatcher[] matchers);
+  }
+
+  private static Attribute string(Function<AuthorizationRequest, @Nullable String> read) {
+    return (r, matchers) -> {
+      String v = read.apply(r);
+      for (ValueMatcher m : matchers) {
+        if (m.matches(v)) {
+          return true;
+        }
       }
-      int sep = value.indexOf('\n');
-      return m.matches(value.substring(0, sep)) || m.matches(value.substring(sep + 1));
+      return false;
     };
   }
 
-  private static String hostAndAuthority(AuthorizationRequest r) {
-    return r.host() + '\n' + r.authority();
+  /** A host pattern matches the host (the authority without its port) or the whole authority. */
+  private static boolean hostMatchedByOne(AuthorizationRequest r, ValueMatcher[] matchers) {
+    String authority = r.authority();
+    int hostEnd = r.hostEnd();
+    for (ValueMatcher m : matchers) {
+      if (m.matches(authority, 0, hostEnd) || m.matches(authority, 0, authority.length())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The namespace inside the principal ({@link AuthorizationRequest#sourceNamespace}), without copying it. */
+  private static boolean namespaceMatchedByOne(AuthorizationRequest r, ValueMatcher[] matchers) {
+    int start = r.sourceNamespaceStart();
+    if (start < 0) {
+      return false;
+    }
+    String principal = Objects.requireNonNull(r.principal());
+    int end = r.sourceNamespaceEnd(start);
+    for (ValueMatcher m : matchers) {
+      if (m.matches(principal, start, end)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The port the request arrived on, in decimal; unknown (-1) matches nothing. */
+  private static boolean portMatchedByOne(AuthorizationRequest r, ValueMatcher[] matchers) {
+    int port = r.port();
+    if (port < 0) {
+      return false;
+    }
+    for (ValueMatcher m : matchers) {
+      if (m.matchesNumber(port)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -176,26 +225,13 @@ final class CompiledRule {
    * attribute (no principal on a plaintext connection) fails {@code any} and passes {@code none}, as Envoy's RBAC
    * {@code not_id} does.
    */
-  private record Field(
-      Function<AuthorizationRequest, @Nullable String> attr,
-      ValueMatcher @Nullable [] any,
-      ValueMatcher @Nullable [] none) {
+  private record Field(Attribute attr, ValueMatcher @Nullable [] any, ValueMatcher @Nullable [] none) {
 
     boolean holds(AuthorizationRequest r) {
-      String v = attr.apply(r);
-      if (any != null && !matchesOne(any, v)) {
+      if (any != null && !attr.matchedByOne(r, any)) {
         return false;
       }
-      return none == null || !matchesOne(none, v);
-    }
-
-    private static boolean matchesOne(ValueMatcher[] matchers, @Nullable String v) {
-      for (ValueMatcher m : matchers) {
-        if (m.matches(v)) {
-          return true;
-        }
-      }
-      return false;
+      return none == null || !attr.matchedByOne(r, none);
     }
   }
 }

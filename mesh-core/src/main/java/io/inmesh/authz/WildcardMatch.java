@@ -18,11 +18,25 @@ public final class WildcardMatch implements ValueMatcher {
   private final Kind kind;
   private final String text;
   private final boolean ignoreCase;
+  /** The value of an EXACT text that is a canonical decimal int, so a port compares as a number; else NOT_NUMBER. */
+  private final long number;
+
+  private static final long NOT_NUMBER = Long.MIN_VALUE;
 
   private WildcardMatch(Kind kind, String text, boolean ignoreCase) {
     this.kind = kind;
     this.text = ignoreCase ? text.toLowerCase(Locale.ROOT) : text;
     this.ignoreCase = ignoreCase;
+    this.number = kind == Kind.EXACT ? canonicalInt(this.text) : NOT_NUMBER;
+  }
+
+  private static long canonicalInt(String text) {
+    try {
+      int n = Integer.parseInt(text);
+      return Integer.toString(n).equals(text) ? n : NOT_NUMBER; // "080" and "+80" never equal a port's digits
+    } catch (NumberFormatException e) {
+      return NOT_NUMBER;
+    }
   }
 
   /** Compiles a case-sensitive pattern. */
@@ -51,16 +65,65 @@ public final class WildcardMatch implements ValueMatcher {
 
   @Override
   public boolean matches(@Nullable String value) {
-    if (value == null) {
-      return false;
+    return value != null && matches(value, 0, value.length());
+  }
+
+  /** Whether {@code value.substring(from, to)} matches, compared in place. */
+  @Override
+  public boolean matches(String value, int from, int to) {
+    if (ignoreCase && !isAscii(value, from, to)) {
+      // Lower-casing may change the length of a non-ASCII string (U+0130): compare the lower-cased copy (rare).
+      String lower = value.substring(from, to).toLowerCase(Locale.ROOT);
+      return test(lower, 0, lower.length(), false);
     }
-    String v = ignoreCase ? value.toLowerCase(Locale.ROOT) : value;
+    return test(value, from, to, ignoreCase);
+  }
+
+  /** Whether the decimal form of {@code number} matches, without building it for an exact pattern. */
+  @Override
+  public boolean matchesNumber(int number) {
     return switch (kind) {
-      case EXACT -> v.equals(text);
-      case PREFIX -> v.startsWith(text);
-      case SUFFIX -> v.endsWith(text);
-      case ANY -> !v.isEmpty();
+      case EXACT -> number == this.number;
+      case ANY -> true;
+      case PREFIX, SUFFIX -> ValueMatcher.super.matchesNumber(number);
     };
+  }
+
+  /** {@code foldAscii}: compare as if {@code v} had been lower-cased (it is ASCII, where that maps A-Z only). */
+  private boolean test(String v, int from, int to, boolean foldAscii) {
+    int length = to - from;
+    return switch (kind) {
+      case EXACT -> length == text.length() && regionEquals(v, from, foldAscii);
+      case PREFIX -> length >= text.length() && regionEquals(v, from, foldAscii);
+      case SUFFIX -> length >= text.length() && regionEquals(v, to - text.length(), foldAscii);
+      case ANY -> length > 0;
+    };
+  }
+
+  private boolean regionEquals(String v, int at, boolean foldAscii) {
+    if (!foldAscii) {
+      // The common case, a whole value, goes to equals and startsWith: faster than regionMatches.
+      return at == 0 && v.length() == text.length() ? v.equals(text) : v.startsWith(text, at);
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = v.charAt(at + i);
+      if (c >= 'A' && c <= 'Z') {
+        c = (char) (c + ('a' - 'A'));
+      }
+      if (c != text.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isAscii(String v, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (v.charAt(i) > 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

@@ -5,6 +5,7 @@ import static io.inmesh.telemetry.TelemetryTestSupport.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inmesh.Mesh;
+import io.inmesh.pipeline.MeshHeaders;
 import io.inmesh.pipeline.MeshRequest;
 import io.inmesh.pipeline.MeshResponse;
 import io.inmesh.pipeline.MeshService;
@@ -107,6 +108,35 @@ class TracingTest {
     assertThat(client.getAttributes().get(AttributeKey.stringKey("mesh.endpoint"))).isEqualTo("127.0.0.1:9090");
     assertThat(attempt.getAttributes().get(AttributeKey.longKey("mesh.attempt"))).isEqualTo(1L);
     assertThat(backendServer.getAttributes().get(AttributeKey.stringKey("url.path"))).isEqualTo("/api/items");
+  }
+
+  @Test
+  void anUnsampledCallersTraceGoesOnWithoutNewSpansUnderTheMeshsOwnParentBasedSdk() throws Exception {
+    GlobalOpenTelemetry.resetForTest(); // no application OpenTelemetry: the mesh builds its own SDK
+    Mesh frontend = mesh("frontend", "[W3C]");
+    Map<String, String> sent = new ConcurrentHashMap<>();
+    MeshService transport = (ctx, req) -> {
+      sent.put("traceparent", req.headers().get("traceparent"));
+      return answer(200);
+    };
+    MeshService app = (ctx, req) -> frontend.outbound(get("backend", "/api/items"), transport);
+    String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+
+    for (String flags : List.of("00", "01")) {
+      String incoming = "00-" + traceId + "-00f067aa0ba902b7-" + flags;
+      frontend.inbound(MeshRequest.builder().method("GET").authority("frontend").path("/")
+          .headers(MeshHeaders.of(Map.of("traceparent", incoming))).build(), app).get();
+
+      String outgoing = sent.get("traceparent");
+      assertThat(outgoing).startsWith("00-" + traceId + "-").endsWith("-" + flags);
+      if (flags.equals("00")) {
+        // Not sampled upstream, so nothing is recorded here: the caller's context goes on as it came.
+        assertThat(outgoing).isEqualTo(incoming);
+      } else {
+        // Sampled: the mesh's own server, client and attempt spans sit between, the attempt is the new parent.
+        assertThat(outgoing).isNotEqualTo(incoming);
+      }
+    }
   }
 
   private static SpanData only(List<SpanData> spans, SpanKind kind, String host) {

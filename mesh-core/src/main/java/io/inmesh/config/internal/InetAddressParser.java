@@ -1,6 +1,10 @@
 package io.inmesh.config.internal;
 
-/** IP literal checks that never touch DNS (InetAddress.getByName would resolve a host name). */
+/**
+ * IP literal checks that never touch DNS (InetAddress.getByName would resolve a host name). ASCII digits only:
+ * {@link Character#isDigit} accepts other scripts' digits too, and a value such as {@code ١٠.0.0.1} (from a request
+ * header) would then pass as a literal and make {@code InetAddress.getByName} query DNS.
+ */
 public final class InetAddressParser {
   private InetAddressParser() {}
 
@@ -10,7 +14,7 @@ public final class InetAddressParser {
       return false;
     }
     for (String p : parts) {
-      if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)) {
+      if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
         return false;
       }
       if (Integer.parseInt(p) > 255 || (p.length() > 1 && p.charAt(0) == '0')) {
@@ -44,11 +48,15 @@ public final class InetAddressParser {
         groups += 2;
         continue;
       }
-      if (g.isEmpty() || g.length() > 4 || !g.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+      if (g.isEmpty() || g.length() > 4 || !g.chars().allMatch(InetAddressParser::isAsciiHexDigit)) {
         return false;
       }
       groups++;
     }
     return doubleColon >= 0 ? groups < 8 : groups == 8;
+  }
+
+  private static boolean isAsciiHexDigit(int c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 }

@@ -39,7 +39,10 @@ public final class TelemetryFilters {
       Span span = null;
       if (tracing.enabled()) {
         // Parent: whatever the application has current, typically the server span of the request it is handling.
-        span = tracing.tracer().spanBuilder(request.method()).setSpanKind(SpanKind.CLIENT).startSpan();
+        span = tracing.unsampledParent(Context.current());
+        if (span == null) {
+          span = tracing.tracer().spanBuilder(request.method()).setSpanKind(SpanKind.CLIENT).startSpan();
+        }
         if (span.isRecording()) {
           // Attributes only for sampled spans: an unsampled request (99 % at the default rate) builds no strings.
           span.setAttribute(Recorder.METHOD, request.method());
@@ -92,6 +95,16 @@ public final class TelemetryFilters {
         return complete(recorder, ctx, request, call(next, ctx, request), null);
       }
       Context parent = tracing.propagator().extract(Context.root(), request.headers(), Tracing.GETTER);
+      Span unsampled = tracing.unsampledParent(parent);
+      if (unsampled != null) {
+        // The caller's trace is not sampled: its context stays current for the application's own calls.
+        ctx.attribute(SPAN, unsampled);
+        CompletableFuture<MeshResponse> f;
+        try (Scope ignored = parent.makeCurrent()) {
+          f = call(next, ctx, request);
+        }
+        return complete(recorder, ctx, request, f, unsampled);
+      }
       Span span = tracing.tracer().spanBuilder(request.method()).setParent(parent)
           .setSpanKind(SpanKind.SERVER)
           .setAttribute(Recorder.METHOD, request.method())

@@ -63,15 +63,18 @@ public final class Tracing implements AutoCloseable {
   private final TextMapPropagator propagator;
   /** W3C alone (the default): {@link #inject} writes {@code traceparent} itself, without a carrier map. */
   private final boolean w3cOnly;
+  /** Whether an unsampled parent means an unsampled child: true of the mesh's own SDK and of the no-op tracer. */
+  private final boolean followsParent;
   private final @Nullable AutoCloseable owned;
   private final String source;
 
   private Tracing(TelemetryConfig.Tracing config, Tracer tracer, TextMapPropagator propagator,
-      @Nullable AutoCloseable owned, String source) {
+      @Nullable AutoCloseable owned, String source, boolean followsParent) {
     this.config = config;
     this.tracer = tracer;
     this.propagator = propagator;
     this.w3cOnly = config.propagation().equals(List.of(TelemetryConfig.Propagation.W3C));
+    this.followsParent = followsParent;
     this.owned = owned;
     this.source = source;
   }
@@ -93,19 +96,20 @@ public final class Tracing implements AutoCloseable {
   public static Tracing create(TelemetryConfig.Tracing config, WorkloadIdentity workload) {
     TextMapPropagator propagator = propagator(config.propagation());
     if (!config.enabled()) {
-      return new Tracing(config, TracerProvider.noop().get(INSTRUMENTATION), propagator, null, "disabled");
+      return new Tracing(config, TracerProvider.noop().get(INSTRUMENTATION), propagator, null, "disabled", true);
     }
     if (GlobalOpenTelemetry.isSet()) {
+      // The application's sampler may record what its parent did not sample: every request gets its span.
       return new Tracing(config, GlobalOpenTelemetry.get().getTracer(INSTRUMENTATION), propagator, null,
-          "application (GlobalOpenTelemetry)");
+          "application (GlobalOpenTelemetry)", false);
     }
     if (SDK_PRESENT) { // checked here, not in SdkTracing: loading that class needs the SDK's classes to verify it
       SdkTracing sdk = SdkTracing.build(config, workload);
-      return new Tracing(config, sdk.tracer(), propagator, sdk, sdk.description());
+      return new Tracing(config, sdk.tracer(), propagator, sdk, sdk.description(), true); // parent-based
     }
     log.info("tracing: no OpenTelemetry registered and opentelemetry-sdk-trace is not on the class path; the mesh "
         + "propagates trace context but records no spans");
-    return new Tracing(config, TracerProvider.noop().get(INSTRUMENTATION), propagator, null, "no-op");
+    return new Tracing(config, TracerProvider.noop().get(INSTRUMENTATION), propagator, null, "no-op", true);
   }
 
   /** The configured formats; extraction prefers the first listed, injection writes them all. */
@@ -142,6 +146,25 @@ public final class Tracing implements AutoCloseable {
     Map<String, String> carrier = new LinkedHashMap<>(4);
     propagator.inject(Context.root().with(Span.wrap(span)), carrier, LOWER_CASE_SETTER);
     return request.withHeaders(carrier);
+  }
+
+  /**
+   * The span a request continues when its parent context is not sampled and this mesh's sampler follows the parent
+   * (its own SDK samples parent-based; a no-op tracer records nothing): the parent itself, as a non-recording view,
+   * instead of a new child span that would be dropped anyway. That saves the span's ids, builder and attributes on
+   * 99 % of requests at the default rate; the upstream then sees the caller's span as its parent, which nobody
+   * records. Null when a span must be started (sampled, no parent, or the application's sampler decides).
+   */
+  public @Nullable Span unsampledParent(Context parent) {
+    if (!followsParent) {
+      return null;
+    }
+    Span span = Span.fromContext(parent);
+    SpanContext sc = span.getSpanContext();
+    if (!sc.isValid() || sc.isSampled() || span.isRecording()) {
+      return null;
+    }
+    return Span.wrap(sc); // a view of its context only: ending it never ends an application's span
   }
 
   public Tracer tracer() {
