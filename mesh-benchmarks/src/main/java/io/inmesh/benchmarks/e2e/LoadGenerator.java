@@ -297,6 +297,15 @@ public final class LoadGenerator {
       }
       String pid = Long.toString(pids.get(0));
       jcmd(pid, "GC.run");
+      String nmtDir = System.getProperty(NMT_DIR);
+      if (nmtDir != null) { // with --nmt, what the live heap holds, by class
+        try {
+          java.nio.file.Files.writeString(Path.of(nmtDir, "histogram-" + variant + "-" + role + ".txt"),
+              jcmd(pid, "GC.class_histogram"));
+        } catch (IOException e) {
+          System.err.println("[e2e] histogram not written: " + e);
+        }
+      }
       Matcher used = USED.matcher(jcmd(pid, "GC.heap_info"));
       long kib = 0;
       while (used.find()) {

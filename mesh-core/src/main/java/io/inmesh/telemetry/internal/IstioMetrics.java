@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The mesh's Prometheus metrics: Istio's standard request and TCP metrics (same names, labels and buckets, so that
@@ -88,7 +89,11 @@ public final class IstioMetrics {
     s.responseBytes.record(Math.max(0, responseBytes));
   }
 
-  private RequestSeries series(Peer peer, int code, String flags) {
+  private @Nullable RequestSeries series(Peer peer, int code, String flags) {
+    RequestSeries last = peer.lastSeries;
+    if (last != null && last.code == code && last.flags.equals(flags)) {
+      return last;
+    }
     SeriesKey key = new SeriesKey(peer, code, flags);
     RequestSeries s = requests.get(key);
     if (s == null) {
@@ -98,6 +103,7 @@ public final class IstioMetrics {
       }
       s = requests.computeIfAbsent(key, k -> new RequestSeries(k.peer(), k.code(), k.flags()));
     }
+    peer.lastSeries = s;
     return s;
   }
 

@@ -1,5 +1,7 @@
 package io.inmesh.telemetry.internal;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The labels of a request series that do not depend on the outcome: who reported it, source and destination
  * workloads, principals and the connection security policy. Built once per service (outbound) or per peer principal
@@ -16,6 +18,12 @@ public final class Peer {
   final boolean mutualTls;
   final String labelText;
   private final int hash;
+  /**
+   * The request series this peer counted last: nearly every request of a peer has the same response code and flags,
+   * so recording skips the series map (whose key compares this peer's 400-character label text when the map holds an
+   * equal peer of an earlier snapshot). Only ever set by the mesh's one {@link IstioMetrics}.
+   */
+  volatile IstioMetrics.@Nullable RequestSeries lastSeries;
 
   /**
    * @param reporter {@code source} (client side) or {@code destination} (server side)

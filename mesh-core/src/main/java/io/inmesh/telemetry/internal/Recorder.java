@@ -10,6 +10,7 @@ import io.inmesh.pipeline.MeshRequest;
 import io.inmesh.pipeline.MeshResponse;
 import io.inmesh.routing.CompiledRoute;
 import io.inmesh.routing.CompiledService;
+import io.inmesh.routing.WeightedDestination;
 import io.inmesh.telemetry.TcpConnection;
 import io.inmesh.telemetry.TelemetryKeys;
 import io.inmesh.tls.SpiffeId;
@@ -18,6 +19,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
@@ -53,6 +55,10 @@ public final class Recorder {
   private final Peer unknownCaller;
   private final ConcurrentHashMap<CompiledService, Peer> outboundPeers = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Peer> inboundPeers = new ConcurrentHashMap<>();
+  /** Stats windows by route (identity) and index of the destination; the one inbound window. */
+  private final ConcurrentHashMap<CompiledRoute, StatsWindows.@Nullable Window[]> routeWindows =
+      new ConcurrentHashMap<>();
+  private volatile StatsWindows.@Nullable Window inboundWindow;
 
   /** What lives across snapshots. */
   public record Sinks(IstioMetrics metrics, StatsWindows stats, Tap tap, Clock clock) {}
@@ -189,9 +195,10 @@ public final class Recorder {
         sinks.metrics().authzDenied(policy != null ? policy : "unknown");
       }
     }
-    String direction = outbound ? "outbound" : "inbound";
-    sinks.stats().record(new StatsWindows.Key(direction, serviceName, routeName, subset), status < 500,
-        durationNanos, retries);
+    StatsWindows.Window window = statsWindow(outbound, ctx, serviceName, routeName, subset);
+    if (window != null) {
+      sinks.stats().record(window, status < 500, durationNanos, retries);
+    }
 
     boolean log = accessLog.sample();
     if (log || sinks.tap().active()) {
@@ -205,6 +212,41 @@ public final class Recorder {
     if (span != null) {
       endSpan(span, ctx, status, flags, error, routeName, subset, decision, policy);
     }
+  }
+
+  /**
+   * The stats window of a request, found once per destination of a route (outbound: the route object and the index
+   * of its weighted destination stand for service, route and subset within a snapshot) or once (inbound), rather
+   * than through a key built and hashed per request.
+   */
+  private StatsWindows.@Nullable Window statsWindow(boolean outbound, MeshContext ctx, String service, String route,
+      String subset) {
+    if (!outbound) {
+      StatsWindows.Window w = inboundWindow;
+      if (w == null) {
+        inboundWindow = w = sinks.stats().window(new StatsWindows.Key("inbound", service, route, subset));
+      }
+      return w;
+    }
+    CompiledRoute r = ctx.route();
+    WeightedDestination d = ctx.destination();
+    if (r != null && d != null) {
+      List<WeightedDestination> all = r.destinations();
+      StatsWindows.Window[] windows = routeWindows.get(r);
+      if (windows == null) {
+        windows = routeWindows.computeIfAbsent(r, x -> new StatsWindows.Window[all.size()]);
+      }
+      for (int i = 0; i < all.size(); i++) {
+        if (all.get(i) == d) {
+          StatsWindows.Window w = windows[i];
+          if (w == null) {
+            windows[i] = w = sinks.stats().window(new StatsWindows.Key("outbound", service, route, subset));
+          }
+          return w;
+        }
+      }
+    }
+    return sinks.stats().window(new StatsWindows.Key("outbound", service, route, subset));
   }
 
   static long bytes(@Nullable Long attribute, @Nullable String contentLength) {

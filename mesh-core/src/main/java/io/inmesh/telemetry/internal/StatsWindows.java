@@ -55,7 +55,8 @@ public final class StatsWindows {
     }
   }
 
-  private static final class Window {
+  /** The window of one key: {@link #window} finds it once, {@link #record(Window, boolean, long, int)} counts. */
+  static final class Window {
     final Slot[] slots = new Slot[SLOTS];
     final long createdEpoch;
 
@@ -80,14 +81,28 @@ public final class StatsWindows {
 
   /** Records one request. */
   public void record(Key key, boolean success, long durationNanos, int retries) {
-    long now = epoch();
+    Window w = window(key);
+    if (w != null) {
+      record(w, success, durationNanos, retries);
+    }
+  }
+
+  /** The window of {@code key} (kept for the life of this object), or null when the key limit is reached. */
+  @Nullable Window window(Key key) {
     Window w = windows.get(key);
     if (w == null) {
       if (windows.size() >= MAX_KEYS) {
-        return;
+        return null;
       }
+      long now = epoch();
       w = windows.computeIfAbsent(key, k -> new Window(now));
     }
+    return w;
+  }
+
+  /** Records one request in a window {@link #window} returned. */
+  void record(Window w, boolean success, long durationNanos, int retries) {
+    long now = epoch();
     Slot s = w.slots[(int) Math.floorMod(now, (long) SLOTS)];
     long seen = s.epoch.get();
     if (seen != now) {

@@ -94,7 +94,7 @@ public final class TelemetryFilters {
       if (!tracing.enabled()) {
         return complete(recorder, ctx, request, call(next, ctx, request), null);
       }
-      Context parent = tracing.propagator().extract(Context.root(), request.headers(), Tracing.GETTER);
+      Context parent = tracing.extract(request.headers());
       Span unsampled = tracing.unsampledParent(parent);
       if (unsampled != null) {
         // The caller's trace is not sampled: its context stays current for the application's own calls.

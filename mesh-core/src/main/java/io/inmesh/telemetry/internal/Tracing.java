@@ -7,6 +7,8 @@ import io.inmesh.pipeline.MeshRequest;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -128,6 +130,37 @@ public final class Tracing implements AutoCloseable {
     // A composite extracts with each in turn and the last one found wins: reverse, so that the first listed wins.
     Collections.reverse(list);
     return TextMapPropagator.composite(list);
+  }
+
+  /**
+   * The remote parent {@code headers} carry, as a context (root when none). With W3C alone (the default), a version-00
+   * {@code traceparent} without {@code tracestate} is read here, without the propagator's general machinery;
+   * anything else (other versions, trace state, malformed values) goes to the propagator, which decides.
+   */
+  public Context extract(MeshHeaders headers) {
+    if (w3cOnly) {
+      String traceparent = headers.get(TRACEPARENT);
+      if (traceparent == null) {
+        return Context.root();
+      }
+      if (traceparent.length() == 55 && traceparent.startsWith("00-") && traceparent.charAt(35) == '-'
+          && traceparent.charAt(52) == '-' && headers.get("tracestate") == null) {
+        char f1 = traceparent.charAt(53);
+        char f2 = traceparent.charAt(54);
+        if (isLowerHex(f1) && isLowerHex(f2)) {
+          SpanContext sc = SpanContext.createFromRemoteParent(traceparent.substring(3, 35),
+              traceparent.substring(36, 52), TraceFlags.fromHex(traceparent, 53), TraceState.getDefault());
+          if (sc.isValid()) {
+            return Context.root().with(Span.wrap(sc));
+          }
+        }
+      }
+    }
+    return propagator.extract(Context.root(), headers, GETTER);
+  }
+
+  private static boolean isLowerHex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
   }
 
   /**
