@@ -270,7 +270,10 @@ class TrafficStagesTest {
       }
       await().atMost(Duration.ofSeconds(5))
           .until(() -> m.feature(TrafficFeature.class).mirrorStats().sent() == mirrored.get());
-      assertThat(mirrored.get() / (double) n).isBetween(0.23, 0.27);
+      // A copy that finds the bounded mirror executor full is dropped and counted (on a busy machine, some are):
+      // the percentage is of copies decided, sent or dropped.
+      long dropped = m.feature(TrafficFeature.class).mirrorStats().dropped();
+      assertThat((mirrored.get() + dropped) / (double) n).isBetween(0.23, 0.27);
     }
   }
 }

@@ -10,6 +10,7 @@ import io.inmesh.pipeline.MeshContext;
 import io.inmesh.pipeline.MeshRequest;
 import io.inmesh.pipeline.MeshResponse;
 import io.inmesh.pipeline.MeshService;
+import io.inmesh.telemetry.TelemetryKeys;
 import io.inmesh.tls.SpiffeId;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -88,6 +89,10 @@ final class MeshServletFilter implements Filter {
     MeshContext ctx = state.newContext(Direction.INBOUND, application)
         .peerPrincipal(peer.principal())
         .remoteAddress(request.getRemoteAddr());
+    // The container parsed Content-Length already; the telemetry would otherwise search the headers for it. Unknown
+    // (chunked) or none counts as 0, as Envoy records it; 0 is a cached Long.
+    long contentLength = request.getContentLengthLong();
+    ctx.attribute(TelemetryKeys.REQUEST_BYTES, contentLength > 0 ? contentLength : 0L);
     ctx.attribute(InboundAttributes.LOCAL_PORT, request.getLocalPort());
     ctx.attribute(InboundAttributes.LOCAL_ADDRESS, request.getLocalAddr());
     String appPath = applicationPath(request);
