@@ -16,7 +16,9 @@ import jakarta.servlet.Filter;
  * certificate the container verified), path normalisation, authorization and rate limits; a rejected request gets a
  * short plain-text response (400, 403, 429, or 504 from a deadline stage) and never reaches the application. The
  * application sees the peer's identity as {@link jakarta.servlet.http.HttpServletRequest#getUserPrincipal()} (its
- * name is the SPIFFE ID) and in the request attributes named here.
+ * name is the SPIFFE ID) and in the request attributes named here, which the request the filter passes down the
+ * chain answers (as do forwards, includes and error dispatches of it); they are not copied into the container's own
+ * attribute map.
  */
 public final class MeshServlet {
   /** Request attribute: the peer's {@link io.inmesh.tls.SpiffeId}, when it presented an SVID. */

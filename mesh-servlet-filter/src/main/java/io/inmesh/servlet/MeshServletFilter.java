@@ -2,7 +2,6 @@ package io.inmesh.servlet;
 
 import io.inmesh.Mesh;
 import io.inmesh.MeshState;
-import io.inmesh.authz.AuthorizationDecision;
 import io.inmesh.inbound.InboundAttributes;
 import io.inmesh.inbound.PathNormalizer;
 import io.inmesh.pipeline.Direction;
@@ -77,14 +76,19 @@ final class MeshServletFilter implements Filter {
   @Override
   public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
       throws IOException, ServletException {
-    if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)
-        || req.getAttribute(JUDGED) != null) {
+    if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
       chain.doFilter(req, res);
       return;
     }
-    request.setAttribute(JUDGED, Boolean.TRUE);
+    if (request.getAttribute(JUDGED) instanceof PeerRequest.Judgement judged) {
+      // A forward, include or error dispatch of a request already judged: the same view, not a second judgement.
+      chain.doFilter(new PeerRequest(request, judged), res);
+      return;
+    }
     Peer peer = peer(request);
-    Application application = new Application(chain, request, response, peer);
+    PeerRequest.Judgement judgement = new PeerRequest.Judgement(peer.id(), peer.principal());
+    request.setAttribute(JUDGED, judgement);
+    Application application = new Application(chain, request, response, judgement);
     MeshState state = mesh.state();
     MeshContext ctx = state.newContext(Direction.INBOUND, application)
         .peerPrincipal(peer.principal())
@@ -185,15 +189,16 @@ final class MeshServletFilter implements Filter {
     private final FilterChain chain;
     private final HttpServletRequest request;
     private final HttpServletResponse response;
-    private final Peer peer;
+    private final PeerRequest.Judgement judgement;
     boolean called;
     private @Nullable Throwable failure;
 
-    Application(FilterChain chain, HttpServletRequest request, HttpServletResponse response, Peer peer) {
+    Application(FilterChain chain, HttpServletRequest request, HttpServletResponse response,
+        PeerRequest.Judgement judgement) {
       this.chain = chain;
       this.request = request;
       this.response = response;
-      this.peer = peer;
+      this.judgement = judgement;
     }
 
     @Override
@@ -202,20 +207,10 @@ final class MeshServletFilter implements Filter {
         return CompletableFuture.failedFuture(new IOException("the application was already called"));
       }
       called = true;
-      if (peer.id() != null) {
-        request.setAttribute(MeshServlet.PEER_SPIFFE_ID, peer.id());
-        request.setAttribute(MeshServlet.PEER_PRINCIPAL, peer.principal());
-      }
-      String normalized = ctx.attribute(InboundAttributes.NORMALIZED_PATH);
-      if (normalized != null) {
-        request.setAttribute(MeshServlet.NORMALIZED_PATH, normalized);
-      }
-      AuthorizationDecision decision = ctx.attribute(InboundAttributes.AUTHORIZATION);
-      if (decision != null) {
-        request.setAttribute(MeshServlet.AUTHORIZATION, decision);
-      }
+      judgement.normalizedPath = ctx.attribute(InboundAttributes.NORMALIZED_PATH);
+      judgement.decision = ctx.attribute(InboundAttributes.AUTHORIZATION);
       try {
-        chain.doFilter(new PeerRequest(request, peer.id()), response);
+        chain.doFilter(new PeerRequest(request, judgement), response);
       } catch (IOException | ServletException | RuntimeException | Error e) {
         failure = e;
         return CompletableFuture.failedFuture(e instanceof IOException io ? io : new IOException(e));

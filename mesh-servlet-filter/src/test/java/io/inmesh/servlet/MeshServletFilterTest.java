@@ -74,6 +74,23 @@ class MeshServletFilterTest {
 
   @ParameterizedTest
   @FieldSource("CONTAINERS")
+  void aForwardInsideTheApplicationStillSeesTheMeshsAttributes(String container) throws Exception {
+    start(container);
+    try (Response r = call("/forward/products/1", FRONTEND)) {
+      assertThat(r.code()).isEqualTo(200);
+    }
+    // The filter runs for REQUEST dispatches only: the forwarded request is the application's own, which still
+    // answers the peer and the judged path (they are read through the request the filter passed on).
+    assertThat(app.seen).singleElement().satisfies(s -> {
+      assertThat(s.path()).endsWith("/forwarded/products/1");
+      assertThat(s.judged()).isEqualTo("/forward/products/1");
+      assertThat(s.spiffeAttribute()).isEqualTo(FRONTEND);
+      assertThat(s.principal()).isEqualTo(FRONTEND);
+    });
+  }
+
+  @ParameterizedTest
+  @FieldSource("CONTAINERS")
   void anAllowedPeerReachesTheApplicationWithItsSpiffeIdAsUserPrincipal(String container) throws Exception {
     start(container);
     try (Response r = call("/products/1", FRONTEND)) {

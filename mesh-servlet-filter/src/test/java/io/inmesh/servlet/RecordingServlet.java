@@ -1,5 +1,6 @@
 package io.inmesh.servlet;
 
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -25,9 +26,13 @@ final class RecordingServlet extends HttpServlet {
   final Queue<Seen> seen = new ConcurrentLinkedQueue<>();
 
   @Override
-  protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+  protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
     if ("/boom".equals(req.getPathInfo())) {
       throw new IllegalStateException("application failure");
+    }
+    if (req.getPathInfo() != null && req.getPathInfo().startsWith("/forward/")) {
+      req.getRequestDispatcher("/forwarded/" + req.getPathInfo().substring("/forward/".length())).forward(req, resp);
+      return;
     }
     Principal p = req.getUserPrincipal();
     Object spiffe = req.getAttribute(MeshServlet.PEER_SPIFFE_ID);

@@ -205,6 +205,7 @@ public final class LoadGenerator {
         / Procs.TICKS_PER_SECOND));
     row.put("cpuSeconds", cpuSeconds);
     row.put("rssMiB", rss());
+    row.put("rssFileMiB", rssFile());
     // Where each JVM's CPU went, per thread name (ticks), and its context switches: the first thing to look at when
     // a variant costs more than another.
     Map<String, Map<String, Long>> threadDelta = new LinkedHashMap<>();
@@ -361,6 +362,12 @@ public final class LoadGenerator {
 
   /** System property: where {@code --nmt} runs write each JVM's native-memory summary. */
   static final String NMT_DIR = "e2e.nmtDir";
+
+  private Map<String, Double> rssFile() {
+    Map<String, Double> m = new LinkedHashMap<>();
+    processes.forEach((role, pids) -> m.put(role, pids.stream().mapToLong(Procs::rssFileKib).sum() / 1024.0));
+    return m;
+  }
 
   private Map<String, Double> rss() {
     String nmtDir = System.getProperty(NMT_DIR);

@@ -34,10 +34,23 @@ final class Procs {
 
   /** VmRSS of {@code pid} in KiB (0 when the process is gone). */
   static long rssKib(long pid) {
+    return statusKib(pid, "VmRSS:");
+  }
+
+  /**
+   * RssFile of {@code pid} in KiB: the resident pages of mapped files (the JDK's modules image, jars, shared
+   * libraries), which are clean, shared between processes and reclaimable, unlike RssAnon (heap, metaspace, code,
+   * stacks).
+   */
+  static long rssFileKib(long pid) {
+    return statusKib(pid, "RssFile:");
+  }
+
+  private static long statusKib(long pid, String field) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
+        if (line.startsWith(field)) {
+          return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
         }
       }
     } catch (IOException e) {

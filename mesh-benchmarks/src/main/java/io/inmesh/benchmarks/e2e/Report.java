@@ -105,6 +105,13 @@ final class Report {
       parts.add(v + ": " + String.join(", ", roles));
     }
     sb.append(String.join("; ", parts)).append(".\n");
+    sb.append("\nOf which mapped files (RssFile: the JDK's modules image, jars, shared libraries; clean, shared and"
+        + " reclaimable pages), all processes, median: ");
+    List<String> files = new ArrayList<>();
+    for (String v : variants) {
+      files.add(v + " " + fmt(median(v, r -> sum(row(r, primaryKey()).path("rssFileMiB"), null)), 1) + " MiB");
+    }
+    sb.append(String.join(", ", files)).append(".\n");
     if (variants.contains("inmesh") && variants.contains(baseline)) {
       sb.append(goals());
     }
