@@ -5,14 +5,17 @@
 #   mesh-benchmarks/run-e2e.sh --quick    one short run of the 1000 rps x 1 KiB row and max throughput (~2.5 min)
 #   mesh-benchmarks/run-e2e.sh --smoke    seconds per variant: checks that every variant works, figures mean little
 #
+#   mesh-benchmarks/run-e2e.sh --report DIR   rewrite DIR/e2e-results.md and .json from DIR/e2e-details.json
+#
 # Other options are passed on: --runs N, --warmup SECONDS, --variants raw-mtls,inmesh, --jfr (JFR recordings of raw-mtls and inmesh
-# in mesh-benchmarks/target), --no-build (use the jar already built).
+# in mesh-benchmarks/target), --nmt (native memory and live-heap histograms), --out DIR, --no-build (use the jar already
+# built).
 # Prints a markdown table; writes mesh-benchmarks/target/e2e-results.json (the issue's shape), e2e-details.json and
 # e2e-results.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+if [ "${1:-}" != "--report" ] && ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
   echo "run-e2e.sh: nginx is not installed; the sidecar variant needs it (Debian: apt-get install -y nginx," >&2
   echo "            then 'service nginx stop' if the package started its own server)" >&2
   exit 1

@@ -12,9 +12,12 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -58,6 +61,15 @@ public final class E2eApp {
         context.addFilter(new FilterHolder(MeshServlet.filter(mesh)), "/*", EnumSet.of(DispatcherType.REQUEST));
       }
       default -> throw new IllegalArgumentException("mode: " + mode + " (expected: plain, mtls or inmesh)");
+    }
+    // Jetty closes connections idle for 30 s by default. The client's pool keeps the connections it opened in the
+    // closed-loop warm-up; at 200 rps some sit idle that long, are closed, and their replacements' TLS handshakes
+    // (resumption code never run before) set off class loading, deoptimisation and a JIT burst in both JVMs in
+    // the middle of a measured row, in any variant. Connections stay open for the whole run, as the nginx pair's do.
+    for (Connector c : server.getConnectors()) {
+      if (c instanceof AbstractConnector connector) {
+        connector.setIdleTimeout(TimeUnit.MINUTES.toMillis(10));
+      }
     }
     context.addServlet(new ServletHolder(new PayloadServlet()), "/*");
     server.setHandler(context);

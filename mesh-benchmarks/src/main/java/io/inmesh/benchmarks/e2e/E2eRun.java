@@ -82,6 +82,10 @@ public final class E2eRun {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length == 2 && args[0].equals("--report")) {
+      report(Path.of(args[1]));
+      return;
+    }
     Mode mode = new Mode("full", 30, List.of("200x1024x12", "1000x1024x12", "2000x1024x12", "1000x16384x12"), 8, 3);
     List<String> variants = VARIANTS;
     Path out = Path.of("mesh-benchmarks/target");
@@ -154,6 +158,34 @@ public final class E2eRun {
     json.writeValue(out.resolve("e2e-details.json").toFile(), details);
     Files.writeString(out.resolve("e2e-results.md"), markdown);
     System.err.println("[e2e] wrote " + out.resolve("e2e-results.json") + ", e2e-details.json, e2e-results.md");
+  }
+
+  /**
+   * Writes {@code e2e-results.md} and {@code e2e-results.json} again from the {@code e2e-details.json} in {@code dir}
+   * (a run's raw figures), with this version's report: {@code run-e2e.sh --report DIR}.
+   */
+  private static void report(Path dir) throws IOException {
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    JsonNode details = json.readTree(dir.resolve("e2e-details.json").toFile());
+    List<Map<String, JsonNode>> runs = new ArrayList<>();
+    for (JsonNode run : details.path("runs")) {
+      Map<String, JsonNode> byVariant = new LinkedHashMap<>();
+      run.fields().forEachRemaining(e -> byVariant.put(e.getKey(), e.getValue()));
+      runs.add(byVariant);
+    }
+    List<String> variants = VARIANTS.stream().filter(runs.get(0)::containsKey).toList();
+    JsonNode meta = details.path("meta");
+    String[] plan = meta.path("plan").asText().split(";");
+    Mode mode = new Mode(meta.path("mode").asText(), Double.parseDouble(plan[0]), List.of(plan[1].split(",")),
+        Double.parseDouble(plan[2]), runs.size());
+    Map<String, Object> metaMap = new LinkedHashMap<>();
+    meta.fields().forEachRemaining(e -> metaMap.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText()
+        : e.getValue()));
+    Report report = new Report(mode, variants, runs, BASELINE, PRIMARY);
+    String markdown = report.markdown(metaMap);
+    System.out.println(markdown);
+    json.writeValue(dir.resolve("e2e-results.json").toFile(), Map.of("variants", report.summary()));
+    Files.writeString(dir.resolve("e2e-results.md"), markdown);
   }
 
   // ------------------------------------------------------------------ certificates and configuration

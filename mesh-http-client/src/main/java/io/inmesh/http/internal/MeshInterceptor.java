@@ -150,6 +150,9 @@ public final class MeshInterceptor implements Interceptor {
       synchronized (calls) {
         calls.add(call);
       }
+      if (caller.canceled()) {
+        call.cancel(); // canceled while it was being added: the cancel check may have missed it
+      }
       if (caller.mayRunInline()) {
         // On the caller's thread, before the pipeline returns: send now, bounded by the call's own timeout.
         long deadline = ctx.attemptDeadlineNanos();
