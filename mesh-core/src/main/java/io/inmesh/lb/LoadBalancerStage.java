@@ -6,12 +6,19 @@ import io.inmesh.pipeline.MeshFilter;
 import io.inmesh.pipeline.MeshRequest;
 import io.inmesh.pipeline.MeshResponse;
 import io.inmesh.pipeline.MeshService;
+import io.inmesh.resilience.MeshTimeoutException;
 import io.inmesh.routing.CompiledService;
 import io.inmesh.routing.WeightedDestination;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The LOAD_BALANCER stage of one snapshot: see {@link LoadBalancing}. Finds a destination's balancer by the identity of
@@ -19,14 +26,19 @@ import java.util.concurrent.CompletableFuture;
  * hashes a key string.
  */
 final class LoadBalancerStage implements MeshFilter {
+  private static final Logger log = LoggerFactory.getLogger(LoadBalancerStage.class);
+
   private final LoadBalancing feature;
   private final Map<CompiledService, ServiceBalancer> balancers;
   private final LbEnvironment env;
+  private final ScheduledExecutorService scheduler;
 
-  LoadBalancerStage(LoadBalancing feature, Map<CompiledService, ServiceBalancer> balancers, LbEnvironment env) {
+  LoadBalancerStage(LoadBalancing feature, Map<CompiledService, ServiceBalancer> balancers, LbEnvironment env,
+      ScheduledExecutorService scheduler) {
     this.feature = feature;
     this.balancers = balancers;
     this.env = env;
+    this.scheduler = scheduler;
   }
 
   @Override
@@ -43,11 +55,51 @@ final class LoadBalancerStage implements MeshFilter {
       return noEndpoint(ctx, destination, "the service is not in the configuration in force");
     }
     if (!balancer.ready().isDone()) {
-      // DNS has not answered yet for a service that just appeared: wait for its first answer (or failure).
-      ServiceBalancer waitFor = balancer;
-      return balancer.ready().thenCompose(v -> send(ctx, request, next, waitFor, destination));
+      return afterFirstAnswer(ctx, request, next, balancer, destination);
     }
     return send(ctx, request, next, balancer, destination);
+  }
+
+  /**
+   * Sends once DNS has first answered (or failed) for a service that just appeared, within the request's deadline:
+   * a resolver that hangs (the system's retries take seconds) must not hold a request past its timeout, and an answer
+   * that comes after the request ended sends nothing.
+   */
+  private CompletableFuture<MeshResponse> afterFirstAnswer(MeshContext ctx, MeshRequest request, MeshService next,
+      ServiceBalancer balancer, WeightedDestination destination) {
+    CompletableFuture<MeshResponse> result = new CompletableFuture<>();
+    long deadline = ctx.deadlineNanos();
+    ScheduledFuture<?> timer = deadline == MeshContext.NO_DEADLINE ? null : scheduler.schedule(
+        () -> result.completeExceptionally(new MeshTimeoutException("no DNS answer for "
+            + destination.service().key() + " within the request's deadline")),
+        Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    balancer.ready().whenComplete((ready, dnsFailure) -> {
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      if (result.isDone()) {
+        return; // the request ended while it waited
+      }
+      CompletableFuture<MeshResponse> sent;
+      try {
+        sent = send(ctx, request, next, balancer, destination);
+      } catch (RuntimeException e) {
+        sent = CompletableFuture.failedFuture(e);
+      }
+      sent.whenComplete((response, failure) -> {
+        if (failure != null) {
+          result.completeExceptionally(failure instanceof CompletionException c && c.getCause() != null
+              ? c.getCause() : failure);
+        } else if (!result.complete(response) && response.transportResponse() instanceof AutoCloseable c) {
+          try {
+            c.close(); // the deadline won the race: nobody reads this response, release its connection
+          } catch (Exception e) {
+            log.debug("closing an unread response failed", e);
+          }
+        }
+      });
+    });
+    return result;
   }
 
   private CompletableFuture<MeshResponse> send(MeshContext ctx, MeshRequest request, MeshService next,

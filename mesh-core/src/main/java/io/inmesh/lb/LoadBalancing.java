@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,7 @@ public final class LoadBalancing implements MeshFeature {
   private final ConcurrentHashMap<String, ServiceBalancer> balancers = new ConcurrentHashMap<>();
   private final ServiceDiscovery discovery;
   private final LbEnvironment env;
+  private final ScheduledExecutorService scheduler;
 
   /** The factory listed in the mesh's built-in features: DNS through the JVM's resolver. */
   public static LoadBalancing create(MeshEnvironment environment) {
@@ -62,6 +64,7 @@ public final class LoadBalancing implements MeshFeature {
     MeshSnapshot first = environment.initialSnapshot();
     this.env = new LbEnvironment(environment.random(), environment.nanoTime(), environment.workload().zone(),
         environment.workload().spiffeId(first.config().mesh().trustDomain()).principal());
+    this.scheduler = environment.scheduler();
     this.discovery = new ServiceDiscovery(environment.scheduler(), resolver, this::onEndpoints);
     try {
       for (DiscoveryProvider.Factory f : ServiceLoader.load(DiscoveryProvider.Factory.class,
@@ -104,7 +107,7 @@ public final class LoadBalancing implements MeshFeature {
           bySnapshotService.put(service, b);
         }
       }
-      return new LoadBalancerStage(this, bySnapshotService, env);
+      return new LoadBalancerStage(this, bySnapshotService, env, scheduler);
     }));
   }
 
