@@ -3,6 +3,8 @@ package io.inmesh.resilience;
 import io.inmesh.MeshEnvironment;
 import io.inmesh.MeshFeature;
 import io.inmesh.MeshSnapshot;
+import io.inmesh.lb.EndpointState;
+import io.inmesh.lb.LoadBalancing;
 import io.inmesh.pipeline.InboundRole;
 import io.inmesh.pipeline.MeshStage;
 import io.inmesh.pipeline.OutboundRole;
@@ -18,22 +20,28 @@ import io.inmesh.resilience.internal.DeadlineFilters;
 import io.inmesh.resilience.internal.HealthChecks;
 import io.inmesh.resilience.internal.OutlierDetector;
 import io.inmesh.resilience.internal.OutlierFilter;
-import io.inmesh.lb.LoadBalancing;
-import io.inmesh.tls.MeshTls;
-import org.jspecify.annotations.Nullable;
 import io.inmesh.resilience.internal.OverloadFilter;
 import io.inmesh.resilience.internal.Plans;
 import io.inmesh.resilience.internal.RetryBudget;
 import io.inmesh.resilience.internal.RetryFilter;
 import io.inmesh.resilience.internal.StateRegistry;
+import io.inmesh.routing.CompiledService;
 import io.inmesh.telemetry.MeshTelemetry;
+import io.inmesh.tls.MeshTls;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +80,11 @@ public final class Resilience implements MeshFeature {
   private volatile Plans plans;
   private final @Nullable OutlierDetector outliers;
   private final @Nullable HealthChecks healthChecks;
+  private final @Nullable LoadBalancing lb;
+  private volatile Set<String> serviceKeys;
+  private final @Nullable ScheduledFuture<?> departedSweep;
+  /** How often state kept per endpoint (breakers, outlier runs) is checked against the endpoints that remain. */
+  private static final long DEPARTED_SWEEP_SECONDS = 60;
 
   /** Creates the feature for one mesh (listed in {@code BuiltInFeatures}). */
   public static Resilience create(MeshEnvironment env) {
@@ -89,6 +102,7 @@ public final class Resilience implements MeshFeature {
         env.nanoTime(),
         (service, destination, cb) -> new BreakerGroup(service, destination, cb, env.clock(), this::breakerTransition));
     this.plans = Plans.build(env.initialSnapshot(), registries);
+    this.serviceKeys = serviceKeys(env.initialSnapshot());
     // Ejection and health act through the load balancer's per-endpoint state (LoadBalancing is created before us).
     LoadBalancing lb = env.feature(LoadBalancing.class);
     this.outliers = lb == null ? null
@@ -98,6 +112,17 @@ public final class Resilience implements MeshFeature {
     if (healthChecks != null) {
       healthChecks.apply(env.initialSnapshot());
     }
+    this.lb = lb;
+    ScheduledFuture<?> sweep = null;
+    if (lb != null) {
+      try {
+        sweep = env.scheduler().scheduleWithFixedDelay(this::forgetDepartedEndpoints, DEPARTED_SWEEP_SECONDS,
+            DEPARTED_SWEEP_SECONDS, TimeUnit.SECONDS);
+      } catch (RejectedExecutionException e) {
+        // the mesh is closing
+      }
+    }
+    this.departedSweep = sweep;
   }
 
   @Override
@@ -108,16 +133,48 @@ public final class Resilience implements MeshFeature {
     if (healthChecks != null) {
       healthChecks.apply(snapshot);
     }
+    serviceKeys = serviceKeys(snapshot);
     if (outliers != null) {
-      outliers.retainKnownEndpoints(snapshot.services().services().stream()
-          .map(io.inmesh.routing.CompiledService::key).collect(java.util.stream.Collectors.toSet()));
+      outliers.retainKnownEndpoints(serviceKeys);
     }
   }
 
   @Override
   public void close() {
+    if (departedSweep != null) {
+      departedSweep.cancel(false);
+    }
     if (healthChecks != null) {
       healthChecks.close();
+    }
+  }
+
+  private static Set<String> serviceKeys(MeshSnapshot snapshot) {
+    return snapshot.services().services().stream().map(CompiledService::key).collect(Collectors.toSet());
+  }
+
+  /**
+   * Drops the breakers and outlier-detection runs of endpoints that left their service (discovery changes happen
+   * between snapshots: a rescheduled pod comes back under a new address), so that churn does not grow them for ever.
+   */
+  void forgetDepartedEndpoints() {
+    LoadBalancing balancing = lb;
+    if (balancing == null) {
+      return;
+    }
+    try {
+      for (BreakerGroup group : registries.breakers().states()) {
+        Set<String> live = new HashSet<>();
+        for (EndpointState s : balancing.endpointStates(group.service())) {
+          live.add(s.endpoint().host() + '|' + s.endpoint().port());
+        }
+        group.retainEndpoints((host, port) -> live.contains(host + '|' + port));
+      }
+      if (outliers != null) {
+        outliers.retainKnownEndpoints(serviceKeys);
+      }
+    } catch (RuntimeException e) {
+      log.debug("forgetting departed endpoints failed", e);
     }
   }
 

@@ -7,9 +7,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.inmesh.Mesh;
 import io.inmesh.config.ConfigDocument;
+import io.inmesh.discovery.Endpoint;
+import io.inmesh.discovery.InMemoryDiscoveryProvider;
+import io.inmesh.lb.LoadBalancing;
 import io.inmesh.pipeline.MeshContext;
 import io.inmesh.pipeline.MeshService;
 import io.inmesh.resilience.ResilienceFixtures.Recording;
+import io.inmesh.resilience.ResilienceStats.BreakerState;
 import io.inmesh.resilience.ResilienceStats.BreakerTransition;
 import io.inmesh.telemetry.MeshTelemetry;
 import java.nio.file.Path;
@@ -19,6 +23,8 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -174,6 +180,39 @@ class CircuitBreakerStageTest {
           .cause().hasMessageContaining("route:api/0");
       assertThat(mesh.feature(Resilience.class).stats().breakers()).singleElement()
           .satisfies(b -> assertThat(b.name()).isEqualTo("route:api/0"));
+    }
+  }
+
+  @Test
+  void breakersOfEndpointsThatLeftTheServiceAreForgotten() throws Exception {
+    String yaml = """
+        mesh: {defaults: {mtlsMode: DISABLE}}
+        admin: {enabled: false}
+        services:
+          - name: api
+            ports: [{number: 80}]
+            discovery: {type: REGISTRY, registry: memory}
+            trafficPolicy:
+              loadBalancer: {simple: ROUND_ROBIN}
+              circuitBreaker: %s
+        """.formatted(BREAKER);
+    try (Mesh mesh = ResilienceFixtures.builder(dir, "client", yaml).build()) {
+      InMemoryDiscoveryProvider registry = new InMemoryDiscoveryProvider("memory");
+      Objects.requireNonNull(mesh.feature(LoadBalancing.class)).discovery().register(registry);
+      registry.set("default", "api", List.of(new Endpoint("10.0.0.1", 80, Map.of(), 1, null)));
+      status.set(200);
+      send(mesh, upstream);
+      Resilience resilience = Objects.requireNonNull(mesh.feature(Resilience.class));
+      assertThat(resilience.stats().breakers()).extracting(BreakerState::name)
+          .containsExactly("default/api|10.0.0.1:80");
+
+      // The pod is rescheduled under another address: discovery changes, the config does not.
+      registry.set("default", "api", List.of(new Endpoint("10.0.0.2", 80, Map.of(), 1, null)));
+      send(mesh, upstream);
+      resilience.forgetDepartedEndpoints(); // what the mesh's periodic sweep does
+
+      assertThat(resilience.stats().breakers()).extracting(BreakerState::name)
+          .containsExactly("default/api|10.0.0.2:80");
     }
   }
 }

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 
 /**
@@ -62,6 +63,19 @@ public final class BreakerGroup {
   public CircuitBreaker endpoint(String host, int port) {
     return breakers.computeIfAbsent(new EndpointKey(host, port), k -> create(destination + "|"
         + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port));
+  }
+
+  /** The key of this group's service ({@code namespace/name}). */
+  public String service() {
+    return service;
+  }
+
+  /**
+   * Forgets the breakers of endpoints {@code live} does not accept (endpoints that left the service's set: a pod
+   * rescheduled under a new address must not leave its breaker behind for ever). Route breakers are kept.
+   */
+  public void retainEndpoints(BiPredicate<String, Integer> live) {
+    breakers.keySet().removeIf(k -> k instanceof EndpointKey e && !live.test(e.host(), e.port()));
   }
 
   /** The breaker of route {@code routeId}. */
