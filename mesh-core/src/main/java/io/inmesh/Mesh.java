@@ -20,6 +20,7 @@ import io.inmesh.pipeline.MeshStageProvider;
 import io.inmesh.pipeline.OutboundRole;
 import io.inmesh.pipeline.Pipeline;
 import io.inmesh.pipeline.StagePosition;
+import io.opentelemetry.api.OpenTelemetry;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -106,7 +107,7 @@ public final class Mesh implements Closeable {
           public <T> @Nullable T get(Class<T> type) {
             return find(created, type);
           }
-        }, () -> status); // null until start-up completes
+        }, () -> status, b.openTelemetry); // status: null until start-up completes
     try {
       for (MeshFeature.Factory f : BuiltInFeatures.FACTORIES) {
         created.add(f.create(env));
@@ -520,6 +521,7 @@ public final class Mesh implements Closeable {
     private ClassLoader classLoader = Mesh.class.getClassLoader();
     private Clock clock = Clock.systemUTC();
     private @Nullable RandomGenerator random;
+    private @Nullable OpenTelemetry openTelemetry;
     private boolean watch = true;
     private final List<MeshFeature.Factory> features = new ArrayList<>();
     private @Nullable ScheduledExecutorService scheduler;
@@ -608,6 +610,17 @@ public final class Mesh implements Closeable {
     /** The clock for timestamps (default UTC system clock). */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
+
+    /**
+     * The application's OpenTelemetry, which the mesh records its spans with (sampling, processors and exporters
+     * are then the application's). Default: {@code GlobalOpenTelemetry} when the application has set it, else an SDK
+     * the mesh builds from {@code telemetry.tracing} when {@code opentelemetry-sdk} is on the class path, else no
+     * spans (trace context is still propagated). The Spring Boot starter passes the application's bean.
+     */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = Objects.requireNonNull(openTelemetry);
       return this;
     }
 

@@ -1,5 +1,6 @@
 package io.inmesh;
 
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.random.RandomGenerator;
@@ -19,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param features the mesh's other features: those created before this one while it is being created (so a feature
  *     can use one listed before it in the built-in order), all of them afterwards
  * @param configStatus the mesh's configuration status now (version, counters, last rejection, last-good copy)
+ * @param openTelemetry the application's OpenTelemetry the mesh records its spans with, or null (then
+ *     GlobalOpenTelemetry when set, else the mesh's own SDK when present)
  */
 public record MeshEnvironment(
     WorkloadIdentity workload,
@@ -28,13 +31,21 @@ public record MeshEnvironment(
     @Nullable RandomGenerator random,
     ScheduledExecutorService scheduler,
     Features features,
-    java.util.function.Supplier<@Nullable ConfigStatus> configStatus) {
+    java.util.function.Supplier<@Nullable ConfigStatus> configStatus,
+    @Nullable OpenTelemetry openTelemetry) {
+
+  /** An environment without an OpenTelemetry instance of the application's. */
+  public MeshEnvironment(WorkloadIdentity workload, MeshSnapshot initialSnapshot, Clock clock,
+      java.util.function.LongSupplier nanoTime, @Nullable RandomGenerator random, ScheduledExecutorService scheduler,
+      Features features, java.util.function.Supplier<@Nullable ConfigStatus> configStatus) {
+    this(workload, initialSnapshot, clock, nanoTime, random, scheduler, features, configStatus, null);
+  }
 
   /** An environment whose mesh has no other features (tests, standalone use). */
   public MeshEnvironment(WorkloadIdentity workload, MeshSnapshot initialSnapshot, Clock clock,
       java.util.function.LongSupplier nanoTime, @Nullable RandomGenerator random,
       ScheduledExecutorService scheduler) {
-    this(workload, initialSnapshot, clock, nanoTime, random, scheduler, Features.NONE, () -> null);
+    this(workload, initialSnapshot, clock, nanoTime, random, scheduler, Features.NONE, () -> null, null);
   }
 
   /** The mesh's feature of type {@code type}, or null (not present, or created after the caller). */

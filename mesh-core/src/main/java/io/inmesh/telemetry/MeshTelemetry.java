@@ -77,7 +77,7 @@ public final class MeshTelemetry implements MeshFeature, ConfigListener {
     this.current = env.initialSnapshot();
     this.stats = new StatsWindows(env.nanoTime());
     this.sinks = new Recorder.Sinks(metrics, stats, tap, env.clock());
-    this.tracing = Tracing.create(current.config().telemetry().tracing(), env.workload());
+    this.tracing = Tracing.create(current.config().telemetry().tracing(), env.workload(), env.openTelemetry());
     metrics.configApplied(current.version());
     metrics.gauge("inmesh_tap_dropped_total", "Tap events dropped because a reader was slow", tap::dropped);
     startAdmin(current.config().admin());
@@ -119,7 +119,7 @@ public final class MeshTelemetry implements MeshFeature, ConfigListener {
       TelemetryConfig.Tracing t = snapshot.config().telemetry().tracing();
       if (!t.equals(tracing.config())) {
         Tracing old = tracing;
-        tracing = Tracing.create(t, env.workload());
+        tracing = Tracing.create(t, env.workload(), env.openTelemetry());
         // Requests in flight on the old pipeline may still end spans: give them time before shutting down.
         env.scheduler().schedule(old::close, 30, TimeUnit.SECONDS);
       }

@@ -139,6 +139,27 @@ class TracingTest {
     }
   }
 
+  @Test
+  void anOpenTelemetryGivenToTheMeshRecordsItsSpansRatherThanTheGlobalOne() throws Exception {
+    InMemorySpanExporter given = InMemorySpanExporter.create();
+    OpenTelemetrySdk application = OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(given)).build())
+        .build();
+    Path file = Files.writeString(dir.resolve("given.yaml"), TelemetryTestSupport.config(
+        "telemetry: {tracing: {propagation: [W3C]}}\n"));
+    try (Mesh mesh = Mesh.builder().workload("frontend").config(file).watch(false).loadStageProviders(false)
+        .openTelemetry(application).build()) {
+      mesh.outbound(get("backend", "/api/items"), (ctx, req) -> answer(200)).get();
+
+      // The client and attempt spans went to the given SDK; the global one (set in @BeforeEach) saw nothing.
+      assertThat(given.getFinishedSpanItems()).extracting(SpanData::getKind)
+          .containsExactlyInAnyOrder(SpanKind.CLIENT, SpanKind.CLIENT);
+      assertThat(exporter.getFinishedSpanItems()).isEmpty();
+    } finally {
+      application.close(); // (its exporter forgets its spans on shutdown: asserted above)
+    }
+  }
+
   private static SpanData only(List<SpanData> spans, SpanKind kind, String host) {
     return spans.stream().filter(s -> s.getKind() == kind
         && host.equals(s.getAttributes().get(AttributeKey.stringKey("server.address")))).findFirst().orElseThrow();

@@ -8,6 +8,7 @@ import io.inmesh.spring.internal.AdminPortOverride;
 import io.inmesh.spring.internal.MeshClientResolver;
 import io.inmesh.spring.internal.MeshShutdown;
 import io.inmesh.spring.internal.OpenTelemetryVersionCheck;
+import io.opentelemetry.api.OpenTelemetry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ public class MeshAutoConfiguration {
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public Mesh mesh(MeshProperties properties, Environment environment,
-      ObjectProvider<MeshBuilderCustomizer> customizers) {
+      ObjectProvider<MeshBuilderCustomizer> customizers, ObjectProvider<OpenTelemetry> openTelemetry) {
     OpenTelemetryVersionCheck.verify(Mesh.class.getClassLoader());
     List<Path> paths = new ArrayList<>();
     for (String location : properties.getConfig().getLocation()) {
@@ -81,6 +82,9 @@ public class MeshAutoConfiguration {
     for (Map.Entry<String, String> label : properties.getLabels().entrySet()) {
       builder.label(label.getKey(), label.getValue());
     }
+    // The application's OpenTelemetry (Boot's OpenTelemetry support defines one): the mesh's spans then use its
+    // sampler, processors and exporters, and join the application's own traces.
+    openTelemetry.ifUnique(builder::openTelemetry);
     customizers.orderedStream().forEach(c -> c.customize(builder));
     return builder.build();
   }

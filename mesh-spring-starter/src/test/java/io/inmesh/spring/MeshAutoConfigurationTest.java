@@ -7,6 +7,10 @@ import io.inmesh.spring.internal.JettyMeshTls;
 import io.inmesh.spring.internal.MeshShutdown;
 import io.inmesh.spring.internal.TomcatMeshTls;
 import io.inmesh.telemetry.MeshTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
+import io.opentelemetry.context.propagation.ContextPropagators;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -107,6 +111,39 @@ class MeshAutoConfigurationTest {
       assertThat(telemetry.adminAddress().getPort()).isNotEqualTo(9901).isPositive();
       assertThat(context.getBean(Mesh.class).snapshot().config().admin().port()).isZero();
     });
+  }
+
+  @Test
+  void theApplicationsOpenTelemetryBeanRecordsTheMeshsSpans() {
+    List<String> tracersAskedFor = new CopyOnWriteArrayList<>();
+    // An OpenTelemetry that notes which instrumentation asked it for a tracer (no SDK needed to see the wiring).
+    OpenTelemetry application = new OpenTelemetry() {
+      @Override
+      public TracerProvider getTracerProvider() {
+        return new TracerProvider() {
+          @Override
+          public Tracer get(String instrumentationScopeName) {
+            tracersAskedFor.add(instrumentationScopeName);
+            return TracerProvider.noop().get(instrumentationScopeName);
+          }
+
+          @Override
+          public Tracer get(String instrumentationScopeName, String instrumentationScopeVersion) {
+            return get(instrumentationScopeName);
+          }
+        };
+      }
+
+      @Override
+      public ContextPropagators getPropagators() {
+        return ContextPropagators.noop();
+      }
+    };
+    runner().withPropertyValues("mesh.workload=catalog").withBean(OpenTelemetry.class, () -> application)
+        .run(context -> {
+          assertThat(context).hasSingleBean(Mesh.class);
+          assertThat(tracersAskedFor).contains("io.inmesh");
+        });
   }
 
   @Test

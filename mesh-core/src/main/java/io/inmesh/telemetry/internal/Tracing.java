@@ -5,6 +5,7 @@ import io.inmesh.config.TelemetryConfig;
 import io.inmesh.pipeline.MeshHeaders;
 import io.inmesh.pipeline.MeshRequest;
 import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
@@ -96,9 +97,20 @@ public final class Tracing implements AutoCloseable {
 
   /** Tracing as {@code config} asks, for {@code workload}. */
   public static Tracing create(TelemetryConfig.Tracing config, WorkloadIdentity workload) {
+    return create(config, workload, null);
+  }
+
+  /** Tracing as {@code config} asks, with the application's {@code openTelemetry} when it gave one. */
+  public static Tracing create(TelemetryConfig.Tracing config, WorkloadIdentity workload,
+      @Nullable OpenTelemetry openTelemetry) {
     TextMapPropagator propagator = propagator(config.propagation());
     if (!config.enabled()) {
       return new Tracing(config, TracerProvider.noop().get(INSTRUMENTATION), propagator, null, "disabled", true);
+    }
+    if (openTelemetry != null) {
+      // The application's sampler may record what its parent did not sample: every request gets its span.
+      return new Tracing(config, openTelemetry.getTracer(INSTRUMENTATION), propagator, null,
+          "application (OpenTelemetry given to the mesh)", false);
     }
     if (GlobalOpenTelemetry.isSet()) {
       // The application's sampler may record what its parent did not sample: every request gets its span.
