@@ -1,6 +1,7 @@
 package io.inmesh.lb;
 
 import io.inmesh.discovery.Endpoint;
+import io.inmesh.internal.Completions;
 import io.inmesh.pipeline.MeshContext;
 import io.inmesh.pipeline.MeshFilter;
 import io.inmesh.pipeline.MeshRequest;
@@ -13,12 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The LOAD_BALANCER stage of one snapshot: see {@link LoadBalancing}. Finds a destination's balancer by the identity of
@@ -26,8 +24,6 @@ import org.slf4j.LoggerFactory;
  * hashes a key string.
  */
 final class LoadBalancerStage implements MeshFilter {
-  private static final Logger log = LoggerFactory.getLogger(LoadBalancerStage.class);
-
   private final LoadBalancing feature;
   private final Map<CompiledService, ServiceBalancer> balancers;
   private final LbEnvironment env;
@@ -88,14 +84,9 @@ final class LoadBalancerStage implements MeshFilter {
       }
       sent.whenComplete((response, failure) -> {
         if (failure != null) {
-          result.completeExceptionally(failure instanceof CompletionException c && c.getCause() != null
-              ? c.getCause() : failure);
-        } else if (!result.complete(response) && response.transportResponse() instanceof AutoCloseable c) {
-          try {
-            c.close(); // the deadline won the race: nobody reads this response, release its connection
-          } catch (Exception e) {
-            log.debug("closing an unread response failed", e);
-          }
+          result.completeExceptionally(Completions.unwrap(failure));
+        } else if (!result.complete(response)) {
+          response.discard(); // the deadline won the race: nobody reads this response
         }
       });
     });

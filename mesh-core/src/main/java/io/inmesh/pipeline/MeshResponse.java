@@ -27,4 +27,18 @@ public record MeshResponse(int status, MeshHeaders headers, @Nullable Object tra
   public boolean isSynthesized() {
     return transportResponse == null;
   }
+
+  /**
+   * Releases the connection of a response nobody will read (a retried one, a mirror's, one that came after its
+   * request ended): the transport's response is closed when it can be (OkHttp's); others need nothing. Best effort.
+   */
+  public void discard() {
+    if (transportResponse instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // the response is discarded either way
+      }
+    }
+  }
 }

@@ -77,13 +77,8 @@ final class Mirrors implements AutoCloseable {
       if (error != null) {
         failed.increment();
         log.debug("mirror copy to {} failed", ctx.destination(), error);
-      } else if (response.transportResponse() instanceof AutoCloseable c) {
-        // Nobody reads a mirror's answer: release its connection at once.
-        try {
-          c.close();
-        } catch (Exception e) {
-          log.debug("closing mirror response failed", e);
-        }
+      } else {
+        response.discard(); // nobody reads a mirror's answer: release its connection at once
       }
     });
   }

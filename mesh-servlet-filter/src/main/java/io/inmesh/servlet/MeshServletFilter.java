@@ -61,13 +61,10 @@ final class MeshServletFilter implements Filter {
    * The identity of each client certificate: decoding the SAN extension per request cost about 2 % of a server's CPU
    * under load, and a caller presents the same certificate on every request until it rotates. Keyed by the
    * certificate's content (its hash is cached by the JDK; equal certificates of different TLS sessions share an
-   * entry); certificates without a SPIFFE ID map to {@link #NO_PEER}.
+   * entry); certificates without a SPIFFE ID map to {@link PeerRequest.Peer#NONE}.
    */
-  private final ConcurrentHashMap<X509Certificate, Peer> peers = new ConcurrentHashMap<>();
-  private static final Peer NO_PEER = new Peer(null, null);
+  private final ConcurrentHashMap<X509Certificate, PeerRequest.Peer> peers = new ConcurrentHashMap<>();
 
-  /** A caller's SPIFFE ID and its principal (Istio form), built once per certificate rather than per request. */
-  private record Peer(@Nullable SpiffeId id, @Nullable String principal) {}
 
   MeshServletFilter(Mesh mesh) {
     this.mesh = mesh;
@@ -85,8 +82,8 @@ final class MeshServletFilter implements Filter {
       chain.doFilter(new PeerRequest(request, judged), res);
       return;
     }
-    Peer peer = peer(request);
-    PeerRequest.Judgement judgement = new PeerRequest.Judgement(peer.id(), peer.principal());
+    PeerRequest.Peer peer = peer(request);
+    PeerRequest.Judgement judgement = new PeerRequest.Judgement(peer);
     request.setAttribute(JUDGED, judgement);
     Application application = new Application(chain, request, response, judgement);
     MeshState state = mesh.state();
@@ -122,22 +119,22 @@ final class MeshServletFilter implements Filter {
     }
   }
 
-  /** The peer's identity from the client certificate the container verified, or {@link #NO_PEER}. */
-  private Peer peer(HttpServletRequest request) {
+  /** The peer's identity from the client certificate the container verified, or {@link PeerRequest.Peer#NONE}. */
+  private PeerRequest.Peer peer(HttpServletRequest request) {
     Object certs = request.getAttribute(CERTIFICATES);
     if (certs instanceof X509Certificate[] chain && chain.length > 0) {
       X509Certificate leaf = chain[0];
-      Peer cached = peers.get(leaf);
+      PeerRequest.Peer cached = peers.get(leaf);
       if (cached == null) {
         SpiffeId id = SpiffeId.fromCertificate(leaf);
         if (peers.size() >= MAX_CACHED_PEERS) {
           peers.clear(); // rotated certificates of departed callers: start over rather than track ages
         }
-        peers.put(leaf, cached = id != null ? new Peer(id, id.principal()) : NO_PEER);
+        peers.put(leaf, cached = id != null ? new PeerRequest.Peer(id, id.principal()) : PeerRequest.Peer.NONE);
       }
       return cached;
     }
-    return NO_PEER;
+    return PeerRequest.Peer.NONE;
   }
 
   /**

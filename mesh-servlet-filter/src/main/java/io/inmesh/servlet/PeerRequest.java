@@ -21,23 +21,28 @@ final class PeerRequest extends HttpServletRequestWrapper {
   private final Judgement judgement;
   private final @Nullable SpiffePrincipal principal;
 
+  /** A caller's SPIFFE ID and its principal (Istio form), built once per client certificate. */
+  record Peer(@Nullable SpiffeId id, @Nullable String principal) {
+    /** No (SPIFFE) client certificate. */
+    static final Peer NONE = new Peer(null, null);
+  }
+
   /** What the mesh learnt of a request: kept as the request's "judged" attribute, so re-dispatches see it too. */
   static final class Judgement {
-    final @Nullable SpiffeId peer;
-    final @Nullable String peerPrincipal;
+    final Peer peer;
     @Nullable String normalizedPath; // set once the pipeline ran, before the application is called
     @Nullable AuthorizationDecision decision;
 
-    Judgement(@Nullable SpiffeId peer, @Nullable String peerPrincipal) {
+    Judgement(Peer peer) {
       this.peer = peer;
-      this.peerPrincipal = peerPrincipal;
     }
   }
 
   PeerRequest(HttpServletRequest request, Judgement judgement) {
     super(request);
     this.judgement = judgement;
-    this.principal = judgement.peer == null ? null : new SpiffePrincipal(judgement.peer);
+    SpiffeId peer = judgement.peer.id();
+    this.principal = peer == null ? null : new SpiffePrincipal(peer);
   }
 
   @Override
@@ -45,9 +50,9 @@ final class PeerRequest extends HttpServletRequestWrapper {
     if (name.startsWith("io.inmesh.")) {
       switch (name) {
         case MeshServlet.PEER_SPIFFE_ID:
-          return judgement.peer;
+          return judgement.peer.id();
         case MeshServlet.PEER_PRINCIPAL:
-          return judgement.peerPrincipal;
+          return judgement.peer.principal();
         case MeshServlet.NORMALIZED_PATH:
           return judgement.normalizedPath;
         case MeshServlet.AUTHORIZATION:
@@ -63,7 +68,7 @@ final class PeerRequest extends HttpServletRequestWrapper {
   public Enumeration<String> getAttributeNames() {
     List<String> names = Collections.list(super.getAttributeNames());
     List<String> mesh = new ArrayList<>(4);
-    if (judgement.peer != null) {
+    if (judgement.peer.id() != null) {
       mesh.add(MeshServlet.PEER_SPIFFE_ID);
       mesh.add(MeshServlet.PEER_PRINCIPAL);
     }

@@ -46,6 +46,7 @@ public final class E2eRun {
   private static final String BASELINE = "raw-mtls";
   /** The row the goals and the JSON summary refer to: 1000 rps, 1 KiB. */
   private static final String PRIMARY = "1000x1024";
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   /**
    * Every JVM of every variant. AlwaysPreTouch makes the whole heap resident from the start: without it, a JVM's RSS
    * depends on how much of its fixed-size heap the collector has happened to touch by the time it is read (more
@@ -147,17 +148,21 @@ public final class E2eRun {
       }
       runs.add(results);
     }
-    Report report = new Report(mode, variants, runs, BASELINE, PRIMARY);
-    String markdown = report.markdown(meta(started));
-    System.out.println(markdown);
-    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    json.writeValue(out.resolve("e2e-results.json").toFile(), Map.of("variants", report.summary()));
+    Map<String, Object> meta = meta(started);
     Map<String, Object> details = new LinkedHashMap<>();
-    details.put("meta", meta(started));
+    details.put("meta", meta);
     details.put("runs", runs);
-    json.writeValue(out.resolve("e2e-details.json").toFile(), details);
-    Files.writeString(out.resolve("e2e-results.md"), markdown);
+    JSON.writeValue(out.resolve("e2e-details.json").toFile(), details);
+    writeResults(out, new Report(mode, variants, runs, BASELINE, PRIMARY), meta);
     System.err.println("[e2e] wrote " + out.resolve("e2e-results.json") + ", e2e-details.json, e2e-results.md");
+  }
+
+  /** Prints the report and writes {@code e2e-results.md} and {@code e2e-results.json} (the shape). */
+  private static void writeResults(Path out, Report report, Map<String, Object> meta) throws IOException {
+    String markdown = report.markdown(meta);
+    System.out.println(markdown);
+    JSON.writeValue(out.resolve("e2e-results.json").toFile(), Map.of("variants", report.summary()));
+    Files.writeString(out.resolve("e2e-results.md"), markdown);
   }
 
   /**
@@ -165,8 +170,7 @@ public final class E2eRun {
    * (a run's raw figures), with this version's report: {@code run-e2e.sh --report DIR}.
    */
   private static void report(Path dir) throws IOException {
-    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    JsonNode details = json.readTree(dir.resolve("e2e-details.json").toFile());
+    JsonNode details = JSON.readTree(dir.resolve("e2e-details.json").toFile());
     List<Map<String, JsonNode>> runs = new ArrayList<>();
     for (JsonNode run : details.path("runs")) {
       Map<String, JsonNode> byVariant = new LinkedHashMap<>();
@@ -181,11 +185,7 @@ public final class E2eRun {
     Map<String, Object> metaMap = new LinkedHashMap<>();
     meta.fields().forEachRemaining(e -> metaMap.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText()
         : e.getValue()));
-    Report report = new Report(mode, variants, runs, BASELINE, PRIMARY);
-    String markdown = report.markdown(metaMap);
-    System.out.println(markdown);
-    json.writeValue(dir.resolve("e2e-results.json").toFile(), Map.of("variants", report.summary()));
-    Files.writeString(dir.resolve("e2e-results.md"), markdown);
+    writeResults(dir, new Report(mode, variants, runs, BASELINE, PRIMARY), metaMap);
   }
 
   // ------------------------------------------------------------------ certificates and configuration

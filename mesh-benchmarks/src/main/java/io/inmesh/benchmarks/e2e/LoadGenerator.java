@@ -317,10 +317,13 @@ public final class LoadGenerator {
     return m;
   }
 
-  private static String jcmd(String pid, String command) {
-    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+  /** What {@code jcmd PID COMMAND...} prints (empty when it cannot run). */
+  private static String jcmd(String pid, String... command) {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        pid));
+    cmd.addAll(List.of(command));
     try {
-      Process p = new ProcessBuilder(jcmd.toString(), pid, command).redirectErrorStream(true).start();
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       p.waitFor(60, TimeUnit.SECONDS);
       return out;
@@ -334,17 +337,10 @@ public final class LoadGenerator {
 
   /** {@code jcmd PID VM.native_memory summary} into {@code file} (the last row's wins). */
   private static void nativeMemorySummary(long pid, Path file) {
-    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     try {
-      Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "VM.native_memory", "summary")
-          .redirectErrorStream(true).redirectOutput(file.toFile()).start();
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-      }
+      java.nio.file.Files.writeString(file, jcmd(Long.toString(pid), "VM.native_memory", "summary"));
     } catch (IOException e) {
-      System.err.println("[e2e] jcmd failed: " + e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      System.err.println("[e2e] native memory summary not written: " + e);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.inmesh.resilience.internal;
 
+import io.inmesh.internal.Completions;
 import io.inmesh.pipeline.MeshContext;
 import io.inmesh.pipeline.MeshFilter;
 import io.inmesh.pipeline.MeshRequest;
@@ -93,7 +94,7 @@ public final class AttemptTimeoutFilter implements MeshFilter {
       failed.getNow(null);
       return false;
     } catch (CompletionException | CancellationException e) {
-      return FailureClassifier.unwrap(e) instanceof MeshTimeoutException;
+      return Completions.unwrap(e) instanceof MeshTimeoutException;
     }
   }
 

@@ -2,6 +2,7 @@ package io.inmesh.resilience.internal;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.inmesh.discovery.Endpoint;
+import io.inmesh.internal.Completions;
 import io.inmesh.pipeline.MeshContext;
 import io.inmesh.pipeline.MeshFilter;
 import io.inmesh.pipeline.MeshRequest;
@@ -77,10 +78,10 @@ public final class BreakerFilter implements MeshFilter {
 
   private static void record(CircuitBreaker breaker, @Nullable MeshResponse response, @Nullable Throwable error) {
     if (error != null) {
-      if (FailureClassifier.unwrap(error) instanceof CancellationException) {
+      if (Completions.unwrap(error) instanceof CancellationException) {
         breaker.releasePermission();
       } else {
-        breaker.onError(0, TimeUnit.NANOSECONDS, FailureClassifier.unwrap(error));
+        breaker.onError(0, TimeUnit.NANOSECONDS, Completions.unwrap(error));
       }
     } else if (response != null && response.status() >= 500 && !response.isSynthesized()) {
       breaker.onError(0, TimeUnit.NANOSECONDS, SERVER_ERROR);

@@ -1,6 +1,7 @@
 package io.inmesh.resilience.internal;
 
 import io.inmesh.MeshException;
+import io.inmesh.internal.Completions;
 import io.inmesh.resilience.CircuitOpenException;
 import io.inmesh.resilience.MeshTimeoutException;
 import java.io.IOException;
@@ -10,8 +11,6 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The classification policy: which exception is a connect failure, a refused stream, a reset or a timeout. Kept apart
@@ -32,7 +31,7 @@ public final class FailureClassifier {
 
   /** The kind of {@code failure} (wrappers of CompletableFuture are looked through). */
   public static FailureKind classify(Throwable failure) {
-    Throwable t = unwrap(failure);
+    Throwable t = Completions.unwrap(failure);
     if (t instanceof CancellationException || !(t instanceof IOException)) {
       return FailureKind.OTHER;
     }
@@ -76,13 +75,5 @@ public final class FailureClassifier {
     return message.contains("refused_stream")
         || (message.contains("rst_stream") && message.contains("refused"))
         || (name.equals("StreamResetException") && message.contains("refused"));
-  }
-
-  /** The exception a future failed with, without CompletableFuture's wrappers. */
-  public static Throwable unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 }

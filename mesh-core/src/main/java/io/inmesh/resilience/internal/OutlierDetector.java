@@ -2,6 +2,7 @@ package io.inmesh.resilience.internal;
 
 import io.inmesh.config.TrafficPolicy.OutlierDetection;
 import io.inmesh.discovery.Endpoint;
+import io.inmesh.internal.Completions;
 import io.inmesh.lb.EndpointState;
 import io.inmesh.lb.LoadBalancing;
 import io.inmesh.pipeline.MeshResponse;
@@ -76,7 +77,7 @@ public final class OutlierDetector {
     boolean error5xx;
     boolean gateway;
     if (failure != null) {
-      Throwable cause = FailureClassifier.unwrap(failure);
+      Throwable cause = Completions.unwrap(failure);
       if (cause instanceof CircuitOpenException || cause instanceof OverloadedException) {
         return; // refused locally: nothing reached the endpoint
       }

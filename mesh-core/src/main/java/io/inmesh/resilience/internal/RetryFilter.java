@@ -1,5 +1,6 @@
 package io.inmesh.resilience.internal;
 
+import io.inmesh.internal.Completions;
 import io.inmesh.pipeline.MeshContext;
 import io.inmesh.pipeline.MeshFilter;
 import io.inmesh.pipeline.MeshRequest;
@@ -228,10 +229,10 @@ public final class RetryFilter implements MeshFilter {
 
     private void finish(@Nullable MeshResponse response, @Nullable Throwable error) {
       if (error != null) {
-        if (FailureClassifier.unwrap(error) instanceof MeshTimeoutException) {
+        if (Completions.unwrap(error) instanceof MeshTimeoutException) {
           ctx.addResponseFlag("UT");
         }
-        result.completeExceptionally(FailureClassifier.unwrap(error));
+        result.completeExceptionally(Completions.unwrap(error));
       } else if (!result.complete(response)) {
         close(response);
       }
@@ -258,14 +259,9 @@ public final class RetryFilter implements MeshFilter {
     }
   }
 
-  /** Releases a discarded response's connection (an OkHttp response is Closeable; others need nothing). */
-  static void close(@Nullable MeshResponse response) {
-    if (response != null && response.transportResponse() instanceof AutoCloseable c) {
-      try {
-        c.close();
-      } catch (Exception ignored) {
-        // best effort: the response is discarded either way
-      }
+  private static void close(@Nullable MeshResponse response) {
+    if (response != null) {
+      response.discard();
     }
   }
 }

@@ -1,10 +1,9 @@
 package io.inmesh.telemetry.internal;
 
+import io.inmesh.internal.Completions;
 import io.inmesh.telemetry.FailureOutcome;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The one place where a request failure (an exception instead of a response) becomes a status and an Envoy response
@@ -47,7 +46,7 @@ public final class Failures {
 
   /** The outcome of a request that failed with {@code error}. */
   public static Outcome classify(Throwable error) {
-    Throwable t = unwrap(error);
+    Throwable t = Completions.unwrap(error);
     for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
       if (t instanceof FailureOutcome f) {
         return new Outcome(f.httpStatus(), f.responseFlag());
@@ -63,14 +62,6 @@ public final class Failures {
       }
     }
     // Any other I/O failure after the connection was made: the upstream reset or closed it.
-    return unwrap(error) instanceof java.io.IOException ? RESET : INTERNAL;
-  }
-
-  /** The exception a future failed with, without the wrappers of CompletableFuture. */
-  public static Throwable unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
+    return Completions.unwrap(error) instanceof java.io.IOException ? RESET : INTERNAL;
   }
 }

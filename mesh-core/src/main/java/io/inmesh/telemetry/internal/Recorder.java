@@ -4,6 +4,7 @@ import io.inmesh.MeshSnapshot;
 import io.inmesh.WorkloadIdentity;
 import io.inmesh.authz.AuthorizationDecision;
 import io.inmesh.inbound.InboundAttributes;
+import io.inmesh.internal.Completions;
 import io.inmesh.pipeline.Direction;
 import io.inmesh.pipeline.MeshContext;
 import io.inmesh.pipeline.MeshRequest;
@@ -314,8 +315,8 @@ public final class Recorder {
       // OTel HTTP conventions: a client span errs on 4xx and 5xx, a server span only on 5xx.
       boolean failed = error != null || status >= 500 || (ctx.direction() == Direction.OUTBOUND && status >= 400);
       if (error != null) {
-        span.setAttribute(ERROR_TYPE, Failures.unwrap(error).getClass().getName());
-        span.recordException(Failures.unwrap(error));
+        span.setAttribute(ERROR_TYPE, Completions.unwrap(error).getClass().getName());
+        span.recordException(Completions.unwrap(error));
       } else if (failed) {
         span.setAttribute(ERROR_TYPE, Integer.toString(status));
       }
@@ -341,7 +342,7 @@ public final class Recorder {
           span.setStatus(StatusCode.ERROR);
         }
       } else if (error != null) {
-        Throwable t = Failures.unwrap(error);
+        Throwable t = Completions.unwrap(error);
         span.setAttribute(ERROR_TYPE, t.getClass().getName());
         span.recordException(t);
         span.setStatus(StatusCode.ERROR);

@@ -1,5 +1,6 @@
 package io.inmesh.telemetry.internal;
 
+import io.inmesh.internal.Completions;
 import io.inmesh.pipeline.MeshContext;
 import io.inmesh.pipeline.MeshFilter;
 import io.inmesh.pipeline.MeshRequest;
@@ -95,30 +96,26 @@ public final class TelemetryFilters {
         return complete(recorder, ctx, request, call(next, ctx, request), null);
       }
       Context parent = tracing.extract(request.headers());
-      Span unsampled = tracing.unsampledParent(parent);
-      if (unsampled != null) {
-        // The caller's trace is not sampled: its context stays current for the application's own calls.
-        ctx.attribute(SPAN, unsampled);
-        CompletableFuture<MeshResponse> f;
-        try (Scope ignored = parent.makeCurrent()) {
-          f = call(next, ctx, request);
+      // When the caller does not sample its trace, its context stays current for the application: no span of ours.
+      Span span = tracing.unsampledParent(parent);
+      Context current = parent;
+      if (span == null) {
+        span = tracing.tracer().spanBuilder(request.method()).setParent(parent)
+            .setSpanKind(SpanKind.SERVER)
+            .setAttribute(Recorder.METHOD, request.method())
+            .setAttribute(URL_PATH, request.path())
+            .setAttribute(URL_SCHEME, request.scheme())
+            .setAttribute(SERVER_ADDRESS, request.host())
+            .startSpan();
+        if (ctx.remoteAddress() != null) {
+          span.setAttribute(CLIENT_ADDRESS, ctx.remoteAddress());
         }
-        return complete(recorder, ctx, request, f, unsampled);
-      }
-      Span span = tracing.tracer().spanBuilder(request.method()).setParent(parent)
-          .setSpanKind(SpanKind.SERVER)
-          .setAttribute(Recorder.METHOD, request.method())
-          .setAttribute(URL_PATH, request.path())
-          .setAttribute(URL_SCHEME, request.scheme())
-          .setAttribute(SERVER_ADDRESS, request.host())
-          .startSpan();
-      if (ctx.remoteAddress() != null) {
-        span.setAttribute(CLIENT_ADDRESS, ctx.remoteAddress());
+        current = parent.with(span);
       }
       ctx.attribute(SPAN, span);
       CompletableFuture<MeshResponse> f;
       // Current while the application runs, so that its outbound calls (and its own spans) are children.
-      try (Scope ignored = parent.with(span).makeCurrent()) {
+      try (Scope ignored = current.makeCurrent()) {
         f = call(next, ctx, request);
       }
       return complete(recorder, ctx, request, f, span);
@@ -168,7 +165,7 @@ public final class TelemetryFilters {
 
   private static void forward(CompletableFuture<MeshResponse> out, @Nullable MeshResponse r, @Nullable Throwable e) {
     if (e != null) {
-      out.completeExceptionally(Failures.unwrap(e));
+      out.completeExceptionally(Completions.unwrap(e));
     } else {
       out.complete(r);
     }

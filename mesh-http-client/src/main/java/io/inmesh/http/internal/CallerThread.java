@@ -28,11 +28,18 @@ final class CallerThread {
 
   private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
   private final Thread owner = Thread.currentThread();
+  /** Stops the work in flight (cancels the attempts' calls): on cancellation and on interrupt. */
+  private final Runnable onCancel;
   /** Set by the owner when it starts waiting: from then on attempts are queued (read by the owner only). */
   private boolean waiting;
   private volatile boolean canceled;
   private volatile @Nullable CompletableFuture<?> result;
   private boolean closed; // guarded by this
+
+  /** The thread of one call; {@code onCancel} stops the work in flight (the attempts' calls). */
+  CallerThread(Runnable onCancel) {
+    this.onCancel = onCancel;
+  }
 
   /**
    * Whether an attempt may run inline: on the owner thread, before it waits. Once it waits, an attempt decided on it
@@ -62,7 +69,7 @@ final class CallerThread {
    * the thread inside it): when {@code isCanceled} says so, it fails the call's result and runs {@code onCancel},
    * which stops the I/O in flight.
    */
-  Runnable cancelCheck(BooleanSupplier isCanceled, Runnable onCancel) {
+  Runnable cancelCheck(BooleanSupplier isCanceled) {
     return () -> {
       if (!canceled && isCanceled.getAsBoolean()) {
         canceled = true;
@@ -76,11 +83,9 @@ final class CallerThread {
   }
 
   /**
-   * Runs queued tasks until {@code result} completes, then returns its value.
-   *
-   * @param onCancel stops the work in flight when the thread is interrupted
+   * Runs queued tasks until {@code result} completes, then returns its value; an interrupt runs {@code onCancel}.
    */
-  <T> T await(CompletableFuture<T> result, Runnable onCancel) throws IOException {
+  <T> T await(CompletableFuture<T> result) throws IOException {
     waiting = true;
     this.result = result;
     if (canceled) { // the check ran before the result existed

@@ -79,11 +79,11 @@ public final class MeshInterceptor implements Interceptor {
     ClientRequest view = ClientRequest.of(request);
     Transport transport = new Transport(request, view);
     // Watched from before the pipeline starts: its first attempt may block this thread inside it.
-    Runnable cancelCheck = transport.caller.cancelCheck(() -> chain.call().isCanceled(), transport::cancelAll);
+    Runnable cancelCheck = transport.caller.cancelCheck(() -> chain.call().isCanceled());
     cancelWatch.add(cancelCheck);
     MeshResponse response;
     try {
-      response = transport.caller.await(mesh.outbound(view, transport), transport::cancelAll);
+      response = transport.caller.await(mesh.outbound(view, transport));
     } finally {
       cancelWatch.remove(cancelCheck);
     }
@@ -115,7 +115,7 @@ public final class MeshInterceptor implements Interceptor {
 
   /** The terminal of one call's pipeline: sends each attempt (and mirror copy) it is given. */
   private final class Transport implements MeshService {
-    final CallerThread caller = new CallerThread();
+    final CallerThread caller = new CallerThread(this::cancelAll);
     private final Request user;
     private final ClientRequest original;
     private final List<Call> calls = new ArrayList<>(1); // guarded by itself

@@ -4,16 +4,15 @@ import io.inmesh.Mesh;
 import io.inmesh.MeshException;
 import io.inmesh.MeshSnapshot;
 import io.inmesh.config.MeshConfig.OutboundTrafficPolicy;
-import io.inmesh.discovery.Endpoint;
-import io.inmesh.pipeline.MeshContext;
 import io.inmesh.config.TrafficPolicy;
+import io.inmesh.discovery.Endpoint;
+import io.inmesh.internal.Completions;
+import io.inmesh.pipeline.MeshContext;
 import io.inmesh.routing.CompiledService;
 import io.inmesh.routing.WeightedDestination;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 
 /** What both adapters' transports share. */
@@ -74,10 +73,7 @@ final class Transports {
 
   /** The IOException a failed pipeline or send ended with (what both client APIs let through). */
   static IOException ioException(Throwable error) {
-    Throwable e = error;
-    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
-      e = e.getCause();
-    }
+    Throwable e = Completions.unwrap(error);
     if (e instanceof IOException io) {
       return io;
     }
@@ -89,10 +85,7 @@ final class Transports {
 
   /** Rethrows unchecked errors as they are; anything else as an IOException. */
   static IOException rethrow(Throwable error) {
-    Throwable e = error;
-    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
-      e = e.getCause();
-    }
+    Throwable e = Completions.unwrap(error);
     if (e instanceof RuntimeException re && !(e instanceof CancellationException)) {
       throw re;
     }

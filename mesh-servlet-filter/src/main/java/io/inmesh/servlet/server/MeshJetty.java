@@ -1,14 +1,14 @@
 package io.inmesh.servlet.server;
 
 import io.inmesh.Mesh;
+import io.inmesh.config.MtlsMode;
 import io.inmesh.pipeline.Direction;
 import io.inmesh.telemetry.MeshTelemetry;
 import io.inmesh.telemetry.TcpConnection;
+import io.inmesh.tls.MeshTls;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.ssl.SslConnection;
-import org.jspecify.annotations.Nullable;
-import io.inmesh.config.MtlsMode;
-import io.inmesh.tls.MeshTls;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.DetectorConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -17,6 +17,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,25 +107,35 @@ public final class MeshJetty {
     MeshServers.requireIdentity(tls, mode);
     HttpConfiguration config = new HttpConfiguration();
     config.setSendServerVersion(false);
-    HttpConnectionFactory http = new HttpConnectionFactory(config);
-    ServerConnector connector = switch (mode) {
-      case DISABLE -> new ServerConnector(server, http);
-      case STRICT -> {
-        config.addCustomizer(secureCustomizer());
-        yield new ServerConnector(server, new SslConnectionFactory(sslContextFactory(tls), http.getProtocol()),
-            http);
-      }
-      case PERMISSIVE -> {
-        config.addCustomizer(secureCustomizer());
-        SslConnectionFactory ssl = new SslConnectionFactory(sslContextFactory(tls), http.getProtocol());
-        // Not TLS: the detector hands the connection to the next factory, plain HTTP.
-        yield new ServerConnector(server, new DetectorConnectionFactory(ssl), http);
-      }
-      case UNSET -> throw new IllegalArgumentException("mode UNSET: resolve it first (PeerAuthentications)");
-    };
+    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(config));
+    secure(connector, tls, mode);
     connector.setHost("0.0.0.0");
     connector.setPort(port);
     return connector;
+  }
+
+  /**
+   * Puts the mesh's TLS in front of the HTTP/1.1 factory of {@code connector} (one of this class's, or one another
+   * framework built, such as Spring Boot's): STRICT serves TLS only, PERMISSIVE tells TLS from plaintext by the
+   * first bytes of each connection, DISABLE leaves the connector as it is.
+   */
+  public static void secure(ServerConnector connector, MeshTls tls, MtlsMode mode) {
+    if (mode == MtlsMode.UNSET) {
+      throw new IllegalArgumentException("mode UNSET: resolve it first (PeerAuthentications)");
+    }
+    if (mode == MtlsMode.DISABLE) {
+      return;
+    }
+    HttpConnectionFactory http = connector.getConnectionFactory(HttpConnectionFactory.class);
+    if (http == null) {
+      throw new IllegalStateException("Jetty connector " + connector + " has no HTTP/1.1 connection factory");
+    }
+    http.getHttpConfiguration().addCustomizer(secureCustomizer());
+    SslConnectionFactory ssl = new SslConnectionFactory(sslContextFactory(tls), http.getProtocol());
+    // PERMISSIVE: what is not TLS goes on to the next factory, plain HTTP.
+    ConnectionFactory first = mode == MtlsMode.PERMISSIVE ? new DetectorConnectionFactory(ssl) : ssl;
+    connector.addFirstConnectionFactory(first);
+    connector.setDefaultProtocol(first.getProtocol());
   }
 
   /**
